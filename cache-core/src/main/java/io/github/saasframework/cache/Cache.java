@@ -1,0 +1,526 @@
+package io.github.saasframework.cache;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import io.github.saasframework.cache.lock.DistributedLock;
+import io.github.saasframework.cache.lock.LockNotAcquiredException;
+import io.github.saasframework.cache.serializer.CacheSerializationException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.ParameterizedTypeReference;
+
+/**
+ * A Redis cache: values with a time to live, batches, cache-or-compute, distributed
+ * locks, atomic counters, SCAN-based pattern deletion, TTL and key management, and
+ * namespaces.
+ * <p>
+ * <b>Keys.</b> Every key, lock name and pattern is relative to this cache's
+ * {@link #prefix()}: with the prefix {@code myapp}, the key {@code user:42} is stored as
+ * {@code myapp:user:42}. Keys must not be {@code null} or blank. Methods that return keys
+ * return them without the prefix.
+ * <p>
+ * <b>Values.</b> The configured
+ * {@link io.github.saasframework.cache.serializer.CacheSerializer} writes values:
+ * {@code String} and {@code byte[]} raw, everything else as plain JSON, the same wire
+ * format as the Go package this library ports. Values come back typed: ask for a
+ * {@code Class} or, for generic types, a {@link ParameterizedTypeReference}. {@code null}
+ * values are never stored.
+ * <p>
+ * <b>TTL.</b> Durations have millisecond precision ({@code SET ... PX}, {@code PEXPIRE}).
+ * {@link Duration#ZERO} means the configured default TTL, and {@link #NO_EXPIRY} (or any
+ * duration too long for Redis) means no expiry. A sub-millisecond positive TTL is rounded
+ * up to one millisecond. A negative TTL is an {@link IllegalArgumentException}.
+ * <p>
+ * <b>Failures.</b> Arguments are validated before anything is sent to Redis: bad ones
+ * throw {@link IllegalArgumentException} naming the argument, and nothing stored is
+ * touched. A value the serializer cannot write throws {@link CacheSerializationException}
+ * before anything is written; stored bytes that cannot be read as the requested type
+ * throw it naming the key. Redis failures surface as Spring's
+ * {@link org.springframework.dao.DataAccessException} subtypes, unchanged.
+ * <p>
+ * <b>Atomicity and Cluster.</b> Every single-key call is one Redis command or one Lua
+ * script, hence atomic. Batches are one round trip per Redis node (on a Redis Cluster the
+ * keys are grouped by slot and node) and are not atomic as a whole. Pattern operations
+ * walk every master with {@code SCAN}.
+ * <p>
+ * Implementations are thread-safe.
+ *
+ * @since 0.1.0
+ * @see RedisCache
+ */
+public interface Cache {
+
+	/**
+	 * What {@link #getTtl(String)} reports for a key that exists without an expiry; also
+	 * accepted as a TTL meaning "no expiry".
+	 */
+	Duration NO_EXPIRY = ChronoUnit.FOREVER.getDuration();
+
+	// ---------------------------------------------------------------- basic
+
+	/**
+	 * Reads a value: one {@code GET}.
+	 * @param <T> the value type
+	 * @param key the key
+	 * @param type the class to read the value as
+	 * @return the value, or empty if there is no such key
+	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code type}
+	 * is null
+	 * @throws CacheSerializationException if the stored bytes are not a valid
+	 * {@code type}
+	 */
+	<T> Optional<T> get(String key, Class<T> type);
+
+	/**
+	 * Reads a value of a generic type, such as {@code List<User>}: one {@code GET}.
+	 * @param <T> the value type
+	 * @param key the key
+	 * @param type the type to read the value as
+	 * @return the value, or empty if there is no such key
+	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code type}
+	 * is null
+	 * @throws CacheSerializationException if the stored bytes are not a valid
+	 * {@code type}
+	 */
+	<T> Optional<T> get(String key, ParameterizedTypeReference<T> type);
+
+	/**
+	 * Stores a value with the default TTL: one {@code SET key value PX ttl}.
+	 * @param key the key
+	 * @param value the value, not {@code null}
+	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code value}
+	 * is null
+	 * @throws CacheSerializationException if the value cannot be serialized; nothing is
+	 * written
+	 */
+	void set(String key, Object value);
+
+	/**
+	 * Stores a value: one {@code SET key value PX ttl} (a plain {@code SET} for
+	 * {@link #NO_EXPIRY}), replacing any value and TTL the key had.
+	 * @param key the key
+	 * @param value the value, not {@code null}
+	 * @param ttl time to live; {@link Duration#ZERO} for the default TTL
+	 * @throws IllegalArgumentException if {@code key} is null or blank, {@code value} is
+	 * null, or {@code ttl} is null or negative; nothing is written
+	 * @throws CacheSerializationException if the value cannot be serialized; nothing is
+	 * written
+	 */
+	void set(String key, Object value, Duration ttl);
+
+	/**
+	 * Removes a key: one {@code UNLINK} (the memory is reclaimed in the background).
+	 * @param key the key
+	 * @return {@code true} if a key was removed
+	 * @throws IllegalArgumentException if {@code key} is null or blank
+	 */
+	boolean delete(String key);
+
+	/**
+	 * Counts how many of the keys exist: one {@code EXISTS} (per node on a cluster). As
+	 * in Redis, a key named twice counts twice.
+	 * @param keys the keys; none gives 0 without a call to Redis
+	 * @return how many of the keys exist
+	 * @throws IllegalArgumentException if the array or any key is null or blank
+	 */
+	long exists(String... keys);
+
+	// ---------------------------------------------------------------- batch
+
+	/**
+	 * Reads many values in one {@code MGET} (one per node on a cluster).
+	 * @param <T> the value type
+	 * @param keys the keys; an empty collection gives an empty map without a call to
+	 * Redis
+	 * @param type the class to read the values as
+	 * @return the values found, by key, in the iteration order of {@code keys}; missing
+	 * keys are absent from the map
+	 * @throws IllegalArgumentException if {@code keys}, any key or {@code type} is null,
+	 * or a key is blank
+	 * @throws CacheSerializationException if a stored value is not a valid {@code type};
+	 * the message names its key
+	 */
+	<T> Map<String, T> getAll(Collection<String> keys, Class<T> type);
+
+	/**
+	 * Reads many values of a generic type in one {@code MGET} (one per node on a
+	 * cluster).
+	 * @param <T> the value type
+	 * @param keys the keys; an empty collection gives an empty map without a call to
+	 * Redis
+	 * @param type the type to read the values as
+	 * @return the values found, by key, in the iteration order of {@code keys}; missing
+	 * keys are absent from the map
+	 * @throws IllegalArgumentException if {@code keys}, any key or {@code type} is null,
+	 * or a key is blank
+	 * @throws CacheSerializationException if a stored value is not a valid {@code type};
+	 * the message names its key
+	 */
+	<T> Map<String, T> getAll(Collection<String> keys, ParameterizedTypeReference<T> type);
+
+	/**
+	 * Stores many values, each with the same TTL: one pipelined round trip of
+	 * {@code SET key value PX ttl} (one per node on a cluster). Every value is serialized
+	 * before anything is written. Each {@code SET} is atomic; the batch as a whole is
+	 * not.
+	 * @param items the values by key; an empty map does nothing
+	 * @param ttl time to live of every item; {@link Duration#ZERO} for the default TTL
+	 * @throws IllegalArgumentException if {@code items} or a key or value in it is null,
+	 * a key is blank, or {@code ttl} is null or negative; nothing is written
+	 * @throws CacheSerializationException if any value cannot be serialized; nothing is
+	 * written
+	 */
+	void setAll(Map<String, ?> items, Duration ttl);
+
+	/**
+	 * Removes many keys in one {@code UNLINK} (one per node on a cluster).
+	 * @param keys the keys; an empty collection gives 0 without a call to Redis
+	 * @return how many keys were removed
+	 * @throws IllegalArgumentException if {@code keys} or any key is null or blank
+	 */
+	long deleteAll(Collection<String> keys);
+
+	// ---------------------------------------------------------------- remember
+
+	/**
+	 * Returns the cached value, or computes, stores and returns it on a miss
+	 * (cache-aside). A hit is one {@code GET}; a miss adds the loader call and one
+	 * {@code SET ... PX}.
+	 * <p>
+	 * Concurrent callers of the same key in one process share one loader call: one of
+	 * them loads, the others wait for its result. A loader that returns {@code null}
+	 * stores nothing and {@code null} is returned. The value comes back as {@code type}
+	 * on a hit and on a miss alike.
+	 * @param <T> the value type
+	 * @param key the key
+	 * @param ttl time to live of a computed value; {@link Duration#ZERO} for the default
+	 * TTL
+	 * @param type the class to read a cached value as
+	 * @param loader computes the value on a miss
+	 * @return the cached or computed value, {@code null} only if the loader returned it
+	 * @throws IllegalArgumentException if an argument is null, the key blank or the TTL
+	 * negative
+	 * @throws CacheSerializationException if the cached bytes are not a valid
+	 * {@code type}, or the computed value cannot be serialized (then nothing is stored)
+	 * @throws CacheException wrapping a checked exception of the loader (as its cause);
+	 * nothing is stored. Unchecked exceptions and errors of the loader propagate
+	 * unchanged
+	 */
+	<T> @Nullable T remember(String key, Duration ttl, Class<T> type, Callable<? extends T> loader);
+
+	/**
+	 * Returns the cached value of a generic type, or computes, stores and returns it on a
+	 * miss. Behaves as {@link #remember(String, Duration, Class, Callable)}.
+	 * @param <T> the value type
+	 * @param key the key
+	 * @param ttl time to live of a computed value; {@link Duration#ZERO} for the default
+	 * TTL
+	 * @param type the type to read a cached value as
+	 * @param loader computes the value on a miss
+	 * @return the cached or computed value, {@code null} only if the loader returned it
+	 * @throws IllegalArgumentException if an argument is null, the key blank or the TTL
+	 * negative
+	 * @throws CacheSerializationException if the cached bytes are not a valid
+	 * {@code type}, or the computed value cannot be serialized (then nothing is stored)
+	 * @throws CacheException wrapping a checked exception of the loader (as its cause);
+	 * nothing is stored. Unchecked exceptions and errors of the loader propagate
+	 * unchanged
+	 */
+	<T> @Nullable T remember(String key, Duration ttl, ParameterizedTypeReference<T> type,
+			Callable<? extends T> loader);
+
+	/**
+	 * As {@link #remember(String, Duration, Class, Callable)}, but a computed value is
+	 * stored without expiry.
+	 * @param <T> the value type
+	 * @param key the key
+	 * @param type the class to read a cached value as
+	 * @param loader computes the value on a miss
+	 * @return the cached or computed value, {@code null} only if the loader returned it
+	 * @throws IllegalArgumentException if an argument is null or the key blank
+	 * @throws CacheSerializationException if the cached bytes are not a valid
+	 * {@code type}, or the computed value cannot be serialized (then nothing is stored)
+	 * @throws CacheException wrapping a checked exception of the loader (as its cause);
+	 * nothing is stored. Unchecked exceptions and errors of the loader propagate
+	 * unchanged
+	 */
+	<T> @Nullable T rememberForever(String key, Class<T> type, Callable<? extends T> loader);
+
+	/**
+	 * As {@link #remember(String, Duration, ParameterizedTypeReference, Callable)}, but a
+	 * computed value is stored without expiry.
+	 * @param <T> the value type
+	 * @param key the key
+	 * @param type the type to read a cached value as
+	 * @param loader computes the value on a miss
+	 * @return the cached or computed value, {@code null} only if the loader returned it
+	 * @throws IllegalArgumentException if an argument is null or the key blank
+	 * @throws CacheSerializationException if the cached bytes are not a valid
+	 * {@code type}, or the computed value cannot be serialized (then nothing is stored)
+	 * @throws CacheException wrapping a checked exception of the loader (as its cause);
+	 * nothing is stored. Unchecked exceptions and errors of the loader propagate
+	 * unchanged
+	 */
+	<T> @Nullable T rememberForever(String key, ParameterizedTypeReference<T> type, Callable<? extends T> loader);
+
+	// ---------------------------------------------------------------- pattern deletion
+
+	/**
+	 * Removes every key under this cache's prefix that matches a glob pattern:
+	 * {@code SCAN} with {@code MATCH} and {@code COUNT 1000}, and one {@code UNLINK} per
+	 * page, on every master. Never {@code KEYS}, so Redis keeps serving other clients
+	 * meanwhile. The cache's own prefix is escaped, so it matches literally even if it
+	 * contains {@code * ? [ ] \}. Not atomic: keys written during the walk may or may not
+	 * be removed.
+	 * @param pattern a Redis glob relative to the prefix, such as {@code session:*}
+	 * @return how many keys were actually removed
+	 * @throws IllegalArgumentException if {@code pattern} is null or blank
+	 */
+	long deleteByPattern(String pattern);
+
+	/**
+	 * Removes every key under this cache's prefix, as {@code deleteByPattern("*")}.
+	 * @return how many keys were removed
+	 * @throws IllegalStateException if this cache has no prefix: that would empty the
+	 * whole database, which this method never does
+	 */
+	long flushPrefix();
+
+	// ---------------------------------------------------------------- counters
+
+	/**
+	 * Adds one to an integer counter: one {@code INCRBY}. A missing key counts from 0 and
+	 * is created without expiry.
+	 * @param key the key
+	 * @return the new value
+	 * @throws IllegalArgumentException if {@code key} is null or blank
+	 * @throws org.springframework.dao.DataAccessException if the stored value is not an
+	 * integer
+	 */
+	long increment(String key);
+
+	/**
+	 * Adds {@code delta} to an integer counter: one {@code INCRBY}.
+	 * @param key the key
+	 * @param delta the amount, may be negative
+	 * @return the new value
+	 * @throws IllegalArgumentException if {@code key} is null or blank
+	 * @throws org.springframework.dao.DataAccessException if the stored value is not an
+	 * integer or the result overflows
+	 */
+	long incrementBy(String key, long delta);
+
+	/**
+	 * Adds {@code delta} to an integer counter and gives it {@code ttl} if it has no
+	 * expiry yet, in one atomic Lua script ({@code INCRBY}, then {@code PEXPIRE} when
+	 * {@code PTTL} is -1). This is the building block of a fixed-window rate limiter:
+	 * unlike {@code INCR} followed by a separate {@code EXPIRE}, a crash between the two
+	 * can never leave a counter that lives forever, and later increments do not push the
+	 * window's end further out.
+	 * @param key the key
+	 * @param delta the amount, may be negative
+	 * @param ttl the window given to a counter without expiry; {@link Duration#ZERO} for
+	 * the default TTL
+	 * @return the new value
+	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code ttl} is
+	 * null or negative
+	 * @throws org.springframework.dao.DataAccessException if the stored value is not an
+	 * integer
+	 */
+	long incrementBy(String key, long delta, Duration ttl);
+
+	/**
+	 * Subtracts one from an integer counter: one {@code DECRBY}.
+	 * @param key the key
+	 * @return the new value
+	 * @throws IllegalArgumentException if {@code key} is null or blank
+	 * @throws org.springframework.dao.DataAccessException if the stored value is not an
+	 * integer
+	 */
+	long decrement(String key);
+
+	/**
+	 * Subtracts {@code delta} from an integer counter: one {@code DECRBY}.
+	 * @param key the key
+	 * @param delta the amount, may be negative
+	 * @return the new value
+	 * @throws IllegalArgumentException if {@code key} is null or blank
+	 * @throws org.springframework.dao.DataAccessException if the stored value is not an
+	 * integer
+	 */
+	long decrementBy(String key, long delta);
+
+	/**
+	 * Adds {@code delta} to a floating-point counter: one {@code INCRBYFLOAT}.
+	 * @param key the key
+	 * @param delta the amount, may be negative; must be finite
+	 * @return the new value
+	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code delta}
+	 * is NaN or infinite
+	 * @throws org.springframework.dao.DataAccessException if the stored value is not a
+	 * number
+	 */
+	double incrementFloat(String key, double delta);
+
+	// ---------------------------------------------------------------- locks
+
+	/**
+	 * Creates a lock object; it is not acquired yet. No call to Redis.
+	 * @param name the lock name, relative to the prefix (it shares the key namespace, so
+	 * name locks distinctly, such as {@code lock:job:42})
+	 * @param ttl the lease: how long the lock stays held if its owner never releases it
+	 * @return a new lock object with its own owner token
+	 * @throws IllegalArgumentException if {@code name} is null or blank, or {@code ttl}
+	 * is null, zero or negative
+	 */
+	DistributedLock lock(String name, Duration ttl);
+
+	/**
+	 * Runs an action while holding a lock: acquires it (waiting up to the configured
+	 * {@link CacheConfig#lockWait()}), runs the action, and releases the lock, also when
+	 * the action throws.
+	 * @param <T> the result type
+	 * @param name the lock name, relative to the prefix
+	 * @param ttl the lease
+	 * @param action the action
+	 * @return what the action returned
+	 * @throws LockNotAcquiredException if the lock was not acquired within the wait; the
+	 * action did not run
+	 * @throws IllegalArgumentException if an argument is null, the name blank or the TTL
+	 * not positive
+	 * @throws CacheException wrapping a checked exception of the action (as its cause);
+	 * unchecked exceptions and errors propagate unchanged
+	 */
+	<T> @Nullable T withLock(String name, Duration ttl, Callable<T> action);
+
+	/**
+	 * Runs an action while holding a lock, as
+	 * {@link #withLock(String, Duration, Callable)}.
+	 * @param name the lock name, relative to the prefix
+	 * @param ttl the lease
+	 * @param action the action
+	 * @throws LockNotAcquiredException if the lock was not acquired within the wait; the
+	 * action did not run
+	 * @throws IllegalArgumentException if an argument is null, the name blank or the TTL
+	 * not positive
+	 * @throws CacheException wrapping a checked exception of the action (as its cause);
+	 * unchecked exceptions and errors propagate unchanged
+	 */
+	void withLock(String name, Duration ttl, ThrowingRunnable action);
+
+	// ---------------------------------------------------------------- TTL management
+
+	/**
+	 * Reads a key's remaining time to live: one {@code PTTL}.
+	 * @param key the key
+	 * @return empty if there is no such key, {@link #NO_EXPIRY} if it has no expiry, else
+	 * the remaining time in milliseconds
+	 * @throws IllegalArgumentException if {@code key} is null or blank
+	 */
+	Optional<Duration> getTtl(String key);
+
+	/**
+	 * Sets a key's time to live: one {@code PEXPIRE}.
+	 * @param key the key
+	 * @param ttl the new time to live, positive
+	 * @return {@code true} if the key exists and now expires after {@code ttl}
+	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code ttl} is
+	 * null, zero or negative
+	 */
+	boolean expire(String key, Duration ttl);
+
+	/**
+	 * Makes a key expire at an instant: one {@code PEXPIREAT}. An instant in the past
+	 * deletes the key, as Redis does.
+	 * @param key the key
+	 * @param when the instant, millisecond precision
+	 * @return {@code true} if the key existed
+	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code when}
+	 * is null
+	 */
+	boolean expireAt(String key, Instant when);
+
+	/**
+	 * Removes a key's expiry: one {@code PERSIST}.
+	 * @param key the key
+	 * @return {@code true} if the key had an expiry that was removed; {@code false} if
+	 * there is no such key or it had none
+	 * @throws IllegalArgumentException if {@code key} is null or blank
+	 */
+	boolean persist(String key);
+
+	/**
+	 * Sets a key's time to live back to the default TTL: one {@code PEXPIRE}. A key
+	 * without expiry gets the default TTL too.
+	 * @param key the key
+	 * @return {@code true} if the key exists
+	 * @throws IllegalArgumentException if {@code key} is null or blank
+	 */
+	boolean touch(String key);
+
+	// ---------------------------------------------------------------- key management
+
+	/**
+	 * Lists the keys under this cache's prefix that match a glob pattern, without the
+	 * prefix: {@code SCAN MATCH ... COUNT 1000} over every master, never {@code KEYS}.
+	 * The whole result is held in memory: for large key spaces prefer
+	 * {@link #scan(String, int)}.
+	 * @param pattern a Redis glob relative to the prefix, such as {@code user:*}
+	 * @return the matching keys, without the prefix, each once
+	 * @throws IllegalArgumentException if {@code pattern} is null or blank
+	 */
+	List<String> keys(String pattern);
+
+	/**
+	 * Streams the keys under this cache's prefix that match a glob pattern, without the
+	 * prefix, lazily: each {@code SCAN} page (every master on a cluster) is fetched only
+	 * when the stream needs it. The stream holds a connection: close it, for example with
+	 * try-with-resources. As with {@code SCAN}, a key may be returned more than once if
+	 * the key space changes meanwhile.
+	 * @param pattern a Redis glob relative to the prefix
+	 * @param count the {@code COUNT} hint per {@code SCAN} page, positive
+	 * @return a lazy stream of keys; close it when done
+	 * @throws IllegalArgumentException if {@code pattern} is null or blank, or
+	 * {@code count} is not positive
+	 */
+	Stream<String> scan(String pattern, int count);
+
+	/**
+	 * Renames a key, keeping its value and TTL and replacing any value at {@code newKey}:
+	 * one {@code RENAME}. On a Redis Cluster both keys must hash to the same slot: give
+	 * them the same {@code {hash tag}}.
+	 * @param oldKey the key to rename
+	 * @param newKey its new name
+	 * @throws IllegalArgumentException if a key is null or blank
+	 * @throws org.springframework.dao.DataAccessException if {@code oldKey} does not
+	 * exist
+	 */
+	void rename(String oldKey, String newKey);
+
+	// ---------------------------------------------------------------- namespaces
+
+	/**
+	 * Returns a cache for a sub-namespace: the same connection, serializer and settings,
+	 * with {@code prefix} appended to this cache's prefix. {@code "myapp"} and
+	 * {@code "users"} give keys {@code myapp:users:<key>}. No call to Redis.
+	 * @param prefix the namespace to add; may itself contain {@code :}
+	 * @return a cache whose keys live under the combined prefix
+	 * @throws IllegalArgumentException if {@code prefix} is null or blank
+	 */
+	Cache withPrefix(String prefix);
+
+	/**
+	 * This cache's prefix, without the trailing {@code :}.
+	 * @return the prefix, or {@code ""} when there is none
+	 */
+	String prefix();
+
+}

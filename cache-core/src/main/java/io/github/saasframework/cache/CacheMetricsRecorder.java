@@ -1,0 +1,66 @@
+package io.github.saasframework.cache;
+
+/**
+ * Receives what a {@link RedisCache} does, for metrics: the auto-configuration binds it
+ * to Micrometer when Micrometer is on the classpath. Every method has an empty default,
+ * so an implementation overrides only what it records. Implementations must be
+ * thread-safe and fast: they run on the caller's thread, on every call.
+ * <p>
+ * Each method receives the prefix of the cache that did the work ({@code ""} when none),
+ * so caches created with {@link Cache#withPrefix(String)} can be told apart.
+ *
+ * @since 0.1.0
+ */
+public interface CacheMetricsRecorder {
+
+	/** A recorder that records nothing. */
+	CacheMetricsRecorder NONE = new CacheMetricsRecorder() {
+	};
+
+	/**
+	 * Records reads: {@code get}, {@code getAll} and the read of {@code remember}.
+	 * @param prefix the cache's prefix
+	 * @param hits how many keys were found
+	 * @param misses how many keys were not found
+	 */
+	default void recordGets(String prefix, int hits, int misses) {
+	}
+
+	/**
+	 * Records writes of values: {@code set}, {@code setAll} and the store of
+	 * {@code remember}.
+	 * @param prefix the cache's prefix
+	 * @param count how many values were written
+	 */
+	default void recordPuts(String prefix, int count) {
+	}
+
+	/**
+	 * Records one run of a {@code remember} loader.
+	 * @param prefix the cache's prefix
+	 * @param success whether the loader returned normally
+	 * @param durationNanos how long it ran
+	 */
+	default void recordLoad(String prefix, boolean success, long durationNanos) {
+	}
+
+	/**
+	 * Records the outcome of one {@code acquire}/{@code tryAcquire}/{@code withLock}
+	 * call.
+	 * @param prefix the cache's prefix
+	 * @param acquired whether the lock was acquired
+	 * @param waitNanos how long the caller waited for the outcome
+	 */
+	default void recordLockAcquisition(String prefix, boolean acquired, long waitNanos) {
+	}
+
+	/**
+	 * Records a call that Redis could not serve and that was answered without it (a
+	 * fail-open {@code remember} that ran its loader directly).
+	 * @param prefix the cache's prefix
+	 * @param failure the Redis failure
+	 */
+	default void recordFailOpen(String prefix, Throwable failure) {
+	}
+
+}
