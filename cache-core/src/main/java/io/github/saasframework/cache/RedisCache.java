@@ -1,8 +1,12 @@
 package io.github.saasframework.cache;
 
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,226 +14,635 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import io.github.saasframework.cache.lock.DistributedLock;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.SetCondition;
 import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.core.types.Expiration;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.util.ClassUtils;
 
 /**
- * Placeholder while the implementation is written.
+ * The {@link Cache} on Spring Data Redis: every call runs at the connection level with
+ * raw bytes (the template's own serializers are not used), so the wire format is exactly
+ * the one the {@link CacheConfig#serializer() serializer} writes, under keys
+ * {@code <prefix>:<key>}.
+ * <p>
+ * How each operation maps to Redis is documented on {@link Cache}; in short: one command
+ * or one single-key Lua script per call, batches as one {@code MGET}/{@code UNLINK} or
+ * one pipeline (per node on a cluster), pattern operations as {@code SCAN} walks.
+ * Lettuce's shared native connection serves every call; nothing here holds a connection
+ * between calls except an open {@link #scan(String, int)} stream.
+ * <p>
+ * Create one with {@link #create(RedisConnectionFactory, CacheConfig)} (or let the Spring
+ * Boot starter do it) and share it: it is immutable and thread-safe, and so are the
+ * caches returned by {@link #withPrefix(String)}, which share its connection and its
+ * in-process single-flight.
+ *
+ * @since 0.1.0
  */
 public final class RedisCache implements Cache {
 
-	private RedisCache() {
+	private static final Log logger = LogFactory.getLog(RedisCache.class);
+
+	private final RedisTemplate<String, byte[]> template;
+
+	private final CacheConfig config;
+
+	private final CacheMetricsRecorder recorder;
+
+	private final KeyNamespace namespace;
+
+	private final ValueCodec codec;
+
+	private final TtlPolicy ttls;
+
+	private final SingleFlight singleFlight;
+
+	private final KeyScanner scanner;
+
+	private RedisCache(RedisTemplate<String, byte[]> template, CacheConfig config, CacheOptions options,
+			KeyNamespace namespace, SingleFlight singleFlight) {
+		this.template = template;
+		this.config = config;
+		this.recorder = options.metricsRecorder();
+		this.namespace = namespace;
+		this.codec = new ValueCodec(config.serializer());
+		this.ttls = new TtlPolicy(config.defaultTtl());
+		this.singleFlight = singleFlight;
+		this.scanner = new KeyScanner(template);
+	}
+
+	private RedisCache(RedisCache parent, KeyNamespace namespace) {
+		this.template = parent.template;
+		this.config = parent.config;
+		this.recorder = parent.recorder;
+		this.namespace = namespace;
+		this.codec = parent.codec;
+		this.ttls = parent.ttls;
+		this.singleFlight = parent.singleFlight;
+		this.scanner = parent.scanner;
 	}
 
 	/**
-	 * Placeholder.
-	 * @param factory the factory
-	 * @param config the config
-	 * @return never
+	 * Creates a cache on a connection factory (Lettuce, as Spring Boot configures it).
+	 * @param factory the connection factory; it must be started
+	 * @param config the settings
+	 * @return the cache
+	 * @throws IllegalArgumentException if an argument is null
 	 */
 	public static RedisCache create(RedisConnectionFactory factory, CacheConfig config) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(factory, "factory");
+		Arguments.requireNonNull(config, "config");
+		RedisTemplate<String, byte[]> template = new RedisTemplate<>();
+		template.setConnectionFactory(factory);
+		template.setKeySerializer(RedisSerializer.string());
+		template.setValueSerializer(RedisSerializer.byteArray());
+		template.setHashKeySerializer(RedisSerializer.string());
+		template.setHashValueSerializer(RedisSerializer.byteArray());
+		template.afterPropertiesSet();
+		return create(template, config, CacheOptions.defaults());
 	}
 
 	/**
-	 * Placeholder.
-	 * @param template the template
-	 * @param config the config
-	 * @return never
+	 * Creates a cache on an existing template. Only its connection factory matters: the
+	 * cache reads and writes raw bytes and ignores the template's serializers.
+	 * @param template the template, with a connection factory
+	 * @param config the settings
+	 * @return the cache
+	 * @throws IllegalArgumentException if an argument is null or the template has no
+	 * connection factory
 	 */
 	public static RedisCache create(RedisTemplate<String, byte[]> template, CacheConfig config) {
-		throw new UnsupportedOperationException("not implemented yet");
+		return create(template, config, CacheOptions.defaults());
 	}
 
 	/**
-	 * Placeholder.
-	 * @param template the template
-	 * @param config the config
-	 * @param options the options
-	 * @return never
+	 * Creates a cache on an existing template, with runtime options such as a metrics
+	 * recorder.
+	 * @param template the template, with a connection factory
+	 * @param config the settings
+	 * @param options the runtime options
+	 * @return the cache
+	 * @throws IllegalArgumentException if an argument is null or the template has no
+	 * connection factory
 	 */
 	public static RedisCache create(RedisTemplate<String, byte[]> template, CacheConfig config, CacheOptions options) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(template, "template");
+		Arguments.requireNonNull(config, "config");
+		Arguments.requireNonNull(options, "options");
+		Arguments.require(template.getConnectionFactory() != null, "template must have a connection factory");
+		return new RedisCache(template, config, options, new KeyNamespace(config.keyPrefix()), new SingleFlight());
 	}
+
+	// ---------------------------------------------------------------- basic
 
 	@Override
 	public <T> Optional<T> get(String key, Class<T> type) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(type, "type");
+		return Optional.ofNullable(cast(type, read(key, type)));
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
 	public <T> Optional<T> get(String key, ParameterizedTypeReference<T> type) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(type, "type");
+		return Optional.ofNullable((T) read(key, type.getType()));
 	}
 
 	@Override
 	public void set(String key, Object value) {
-		throw new UnsupportedOperationException("not implemented yet");
+		set(key, value, Duration.ZERO);
 	}
 
 	@Override
 	public void set(String key, Object value, Duration ttl) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireText(key, "key");
+		Arguments.requireNonNull(value, "value");
+		Arguments.requireTtl(ttl, "ttl");
+		write(key, this.codec.encode(key, value), this.ttls.millis(ttl));
 	}
 
 	@Override
 	public boolean delete(String key) {
-		throw new UnsupportedOperationException("not implemented yet");
+		byte[] raw = rawKey(key);
+		Long removed = this.template.execute((RedisConnection connection) -> connection.keyCommands().unlink(raw),
+				true);
+		return removed != null && removed > 0;
 	}
 
 	@Override
 	public long exists(String... keys) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(keys, "keys");
+		if (keys.length == 0) {
+			return 0;
+		}
+		byte[][] raw = new byte[keys.length][];
+		for (int i = 0; i < keys.length; i++) {
+			raw[i] = rawKey(keys[i]);
+		}
+		Long count = this.template.execute((RedisConnection connection) -> connection.keyCommands().exists(raw), true);
+		return (count != null) ? count : 0;
 	}
+
+	// ---------------------------------------------------------------- batch
 
 	@Override
 	public <T> Map<String, T> getAll(Collection<String> keys, Class<T> type) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(type, "type");
+		return readAll(keys, type);
 	}
 
 	@Override
 	public <T> Map<String, T> getAll(Collection<String> keys, ParameterizedTypeReference<T> type) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(type, "type");
+		return readAll(keys, type.getType());
 	}
 
 	@Override
 	public void setAll(Map<String, ?> items, Duration ttl) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(items, "items");
+		Arguments.requireTtl(ttl, "ttl");
+		if (items.isEmpty()) {
+			return;
+		}
+		// serialize everything first: one bad value means nothing of the batch is written
+		List<byte[]> keys = new ArrayList<>(items.size());
+		List<byte[]> values = new ArrayList<>(items.size());
+		for (Map.Entry<String, ?> item : items.entrySet()) {
+			String key = item.getKey();
+			keys.add(rawKey(key));
+			Object value = item.getValue();
+			Arguments.require(value != null, "items must not contain a null value: key '%s'", key);
+			values.add(this.codec.encode(key, value));
+		}
+		Expiration expiration = expiration(this.ttls.millis(ttl));
+		if (keys.size() == 1) {
+			this.template.execute((RedisConnection connection) -> connection.stringCommands()
+				.set(keys.get(0), values.get(0), SetCondition.upsert(), expiration), true);
+		}
+		else {
+			this.template.executePipelined((RedisConnection connection) -> {
+				for (int i = 0; i < keys.size(); i++) {
+					connection.stringCommands().set(keys.get(i), values.get(i), SetCondition.upsert(), expiration);
+				}
+				return null;
+			});
+		}
+		this.recorder.recordPuts(this.namespace.prefix(), keys.size());
 	}
 
 	@Override
 	public long deleteAll(Collection<String> keys) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(keys, "keys");
+		if (keys.isEmpty()) {
+			return 0;
+		}
+		byte[][] raw = rawKeys(keys);
+		Long removed = this.template.execute((RedisConnection connection) -> connection.keyCommands().unlink(raw),
+				true);
+		return (removed != null) ? removed : 0;
 	}
+
+	// ---------------------------------------------------------------- remember
 
 	@Override
 	public <T> @Nullable T remember(String key, Duration ttl, Class<T> type, Callable<? extends T> loader) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireTtl(ttl, "ttl");
+		Arguments.requireNonNull(type, "type");
+		return cast(type, load(key, this.ttls.millis(ttl), type, loader));
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
 	public <T> @Nullable T remember(String key, Duration ttl, ParameterizedTypeReference<T> type,
 			Callable<? extends T> loader) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireTtl(ttl, "ttl");
+		Arguments.requireNonNull(type, "type");
+		return (T) load(key, this.ttls.millis(ttl), type.getType(), loader);
 	}
 
 	@Override
 	public <T> @Nullable T rememberForever(String key, Class<T> type, Callable<? extends T> loader) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(type, "type");
+		return cast(type, load(key, TtlPolicy.PERSISTENT, type, loader));
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
 	public <T> @Nullable T rememberForever(String key, ParameterizedTypeReference<T> type,
 			Callable<? extends T> loader) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(type, "type");
+		return (T) load(key, TtlPolicy.PERSISTENT, type.getType(), loader);
 	}
+
+	// ---------------------------------------------------------------- pattern deletion
 
 	@Override
 	public long deleteByPattern(String pattern) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireText(pattern, "pattern");
+		return this.scanner.deleteByPattern(this.namespace, pattern);
 	}
 
 	@Override
 	public long flushPrefix() {
-		throw new UnsupportedOperationException("not implemented yet");
+		if (this.namespace.prefix().isEmpty()) {
+			throw new IllegalStateException(
+					"flushPrefix() needs a key prefix: this cache has none, and it never empties the whole database");
+		}
+		return this.scanner.deleteByPattern(this.namespace, "*");
 	}
+
+	// ---------------------------------------------------------------- counters
 
 	@Override
 	public long increment(String key) {
-		throw new UnsupportedOperationException("not implemented yet");
+		return incrementBy(key, 1);
 	}
 
 	@Override
 	public long incrementBy(String key, long delta) {
-		throw new UnsupportedOperationException("not implemented yet");
+		byte[] raw = rawKey(key);
+		Long value = this.template
+			.execute((RedisConnection connection) -> connection.stringCommands().incrBy(raw, delta), true);
+		return nonNull(value, key);
 	}
 
 	@Override
 	public long incrementBy(String key, long delta, Duration ttl) {
-		throw new UnsupportedOperationException("not implemented yet");
+		byte[] raw = rawKey(key);
+		Arguments.requireTtl(ttl, "ttl");
+		long millis = this.ttls.millis(ttl);
+		if (millis == TtlPolicy.PERSISTENT) {
+			return incrementBy(key, delta);
+		}
+		byte[] deltaArg = String.valueOf(delta).getBytes(StandardCharsets.US_ASCII);
+		byte[] ttlArg = String.valueOf(millis).getBytes(StandardCharsets.US_ASCII);
+		Long value = this.template.execute(
+				(RedisConnection connection) -> LuaScripts.INCREMENT_WITH_TTL.run(connection, raw, deltaArg, ttlArg),
+				true);
+		return nonNull(value, key);
 	}
 
 	@Override
 	public long decrement(String key) {
-		throw new UnsupportedOperationException("not implemented yet");
+		return decrementBy(key, 1);
 	}
 
 	@Override
 	public long decrementBy(String key, long delta) {
-		throw new UnsupportedOperationException("not implemented yet");
+		byte[] raw = rawKey(key);
+		Long value = this.template
+			.execute((RedisConnection connection) -> connection.stringCommands().decrBy(raw, delta), true);
+		return nonNull(value, key);
 	}
 
 	@Override
 	public double incrementFloat(String key, double delta) {
-		throw new UnsupportedOperationException("not implemented yet");
+		byte[] raw = rawKey(key);
+		Arguments.require(Double.isFinite(delta), "delta must be finite: %s", delta);
+		Double value = this.template
+			.execute((RedisConnection connection) -> connection.stringCommands().incrBy(raw, delta), true);
+		if (value == null) {
+			throw new IllegalStateException("Redis returned no value for INCRBYFLOAT of key '" + key + "'");
+		}
+		return value;
 	}
+
+	// ---------------------------------------------------------------- locks
 
 	@Override
 	public DistributedLock lock(String name, Duration ttl) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireText(name, "name");
+		Arguments.requirePositive(ttl, "ttl");
+		return new RedisDistributedLock(this.template, this.namespace, name, ttl, this.config.lockRetryInterval(),
+				this.recorder);
 	}
 
 	@Override
 	public <T> @Nullable T withLock(String name, Duration ttl, Callable<T> action) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(action, "action");
+		DistributedLock lock = lock(name, ttl);
+		lock.acquire(this.config.lockWait());
+		try {
+			// keep the lease alive while the action runs: ttl bounds how long a crashed
+			// process blocks the others, not how long the action may take
+			lock.refreshLoop(refreshInterval(ttl));
+			return action.call();
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new CacheException("Action under lock '" + name + "' failed: " + ex, ex);
+		}
+		finally {
+			releaseAfterAction(lock);
+		}
 	}
 
 	@Override
 	public void withLock(String name, Duration ttl, ThrowingRunnable action) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireNonNull(action, "action");
+		withLock(name, ttl, () -> {
+			action.run();
+			return null;
+		});
 	}
+
+	// ---------------------------------------------------------------- TTL management
 
 	@Override
 	public Optional<Duration> getTtl(String key) {
-		throw new UnsupportedOperationException("not implemented yet");
+		byte[] raw = rawKey(key);
+		Long millis = this.template.execute((RedisConnection connection) -> connection.keyCommands().pTtl(raw), true);
+		if (millis == null || millis == -2) {
+			return Optional.empty();
+		}
+		return Optional.of((millis == -1) ? NO_EXPIRY : Duration.ofMillis(millis));
 	}
 
 	@Override
 	public boolean expire(String key, Duration ttl) {
-		throw new UnsupportedOperationException("not implemented yet");
+		byte[] raw = rawKey(key);
+		Arguments.requirePositive(ttl, "ttl");
+		long millis = TtlPolicy.toMillis(ttl);
+		if (millis == TtlPolicy.PERSISTENT) {
+			return persistOrExists(raw);
+		}
+		return Boolean.TRUE.equals(this.template
+			.execute((RedisConnection connection) -> connection.keyCommands().pExpire(raw, millis), true));
 	}
 
 	@Override
 	public boolean expireAt(String key, Instant when) {
-		throw new UnsupportedOperationException("not implemented yet");
+		byte[] raw = rawKey(key);
+		Arguments.requireNonNull(when, "when");
+		long epochMillis = when.toEpochMilli();
+		return Boolean.TRUE.equals(this.template
+			.execute((RedisConnection connection) -> connection.keyCommands().pExpireAt(raw, epochMillis), true));
 	}
 
 	@Override
 	public boolean persist(String key) {
-		throw new UnsupportedOperationException("not implemented yet");
+		byte[] raw = rawKey(key);
+		return Boolean.TRUE
+			.equals(this.template.execute((RedisConnection connection) -> connection.keyCommands().persist(raw), true));
 	}
 
 	@Override
 	public boolean touch(String key) {
-		throw new UnsupportedOperationException("not implemented yet");
+		byte[] raw = rawKey(key);
+		long millis = this.ttls.defaultMillis();
+		if (millis == TtlPolicy.PERSISTENT) {
+			return persistOrExists(raw);
+		}
+		return Boolean.TRUE.equals(this.template
+			.execute((RedisConnection connection) -> connection.keyCommands().pExpire(raw, millis), true));
 	}
+
+	// ---------------------------------------------------------------- key management
 
 	@Override
 	public List<String> keys(String pattern) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireText(pattern, "pattern");
+		return this.scanner.keys(this.namespace, pattern);
 	}
 
 	@Override
 	public Stream<String> scan(String pattern, int count) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireText(pattern, "pattern");
+		Arguments.require(count > 0, "count must be positive: %s", count);
+		return this.scanner.scan(this.namespace, pattern, count);
 	}
 
 	@Override
 	public void rename(String oldKey, String newKey) {
-		throw new UnsupportedOperationException("not implemented yet");
+		byte[] from = rawKey(oldKey, "oldKey");
+		byte[] to = rawKey(newKey, "newKey");
+		this.template.execute((RedisConnection connection) -> {
+			connection.keyCommands().rename(from, to);
+			return null;
+		}, true);
 	}
+
+	// ---------------------------------------------------------------- namespaces
 
 	@Override
 	public Cache withPrefix(String prefix) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Arguments.requireText(prefix, "prefix");
+		Arguments.require(!prefix.startsWith(":") && !prefix.endsWith(":"),
+				"prefix must not start or end with ':': '%s'", prefix);
+		return new RedisCache(this, this.namespace.child(prefix));
 	}
 
 	@Override
 	public String prefix() {
-		throw new UnsupportedOperationException("not implemented yet");
+		return this.namespace.prefix();
+	}
+
+	@Override
+	public String toString() {
+		return "RedisCache[prefix='" + this.namespace.prefix() + "']";
+	}
+
+	// ---------------------------------------------------------------- internals
+
+	private byte[] rawKey(String key) {
+		return rawKey(key, "key");
+	}
+
+	private byte[] rawKey(String key, String argument) {
+		return this.namespace.rawKey(Arguments.requireText(key, argument));
+	}
+
+	private byte[][] rawKeys(Collection<String> keys) {
+		byte[][] raw = new byte[keys.size()][];
+		int i = 0;
+		for (String key : keys) {
+			raw[i++] = rawKey(key);
+		}
+		return raw;
+	}
+
+	private @Nullable Object read(String key, Type type) {
+		byte[] raw = rawKey(key);
+		byte[] bytes = this.template.execute((RedisConnection connection) -> connection.stringCommands().get(raw),
+				true);
+		if (bytes == null) {
+			this.recorder.recordGets(this.namespace.prefix(), 0, 1);
+			return null;
+		}
+		this.recorder.recordGets(this.namespace.prefix(), 1, 0);
+		return this.codec.decode(key, bytes, type);
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> Map<String, T> readAll(Collection<String> keys, Type type) {
+		Arguments.requireNonNull(keys, "keys");
+		if (keys.isEmpty()) {
+			return Map.of();
+		}
+		byte[][] raw = rawKeys(keys);
+		List<byte[]> values = this.template
+			.execute((RedisConnection connection) -> connection.stringCommands().mGet(raw), true);
+		Map<String, T> result = new LinkedHashMap<>();
+		if (values == null) {
+			return result;
+		}
+		int i = 0;
+		int hits = 0;
+		for (String key : keys) {
+			byte[] bytes = values.get(i++);
+			if (bytes != null) {
+				hits++;
+				Object value = this.codec.decode(key, bytes, type);
+				if (value != null) {
+					result.put(key, (T) value);
+				}
+			}
+		}
+		this.recorder.recordGets(this.namespace.prefix(), hits, keys.size() - hits);
+		return result;
+	}
+
+	private void write(String key, byte[] bytes, long millis) {
+		byte[] raw = this.namespace.rawKey(key);
+		Expiration expiration = expiration(millis);
+		this.template.execute((RedisConnection connection) -> connection.stringCommands()
+			.set(raw, bytes, SetCondition.upsert(), expiration), true);
+		this.recorder.recordPuts(this.namespace.prefix(), 1);
+	}
+
+	private @Nullable Object load(String key, long ttlMillis, Type type, Callable<?> loader) {
+		Arguments.requireText(key, "key");
+		Arguments.requireNonNull(loader, "loader");
+		Object cached = read(key, type);
+		if (cached != null) {
+			return cached;
+		}
+		return this.singleFlight.run(this.namespace.redisKey(key), type, () -> {
+			// a thread that finished loading this key just before we joined may have
+			// stored it
+			Object stored = read(key, type);
+			if (stored != null) {
+				return stored;
+			}
+			Object value = callLoader(key, loader);
+			if (value != null) {
+				write(key, this.codec.encode(key, value), ttlMillis);
+			}
+			return value;
+		});
+	}
+
+	private @Nullable Object callLoader(String key, Callable<?> loader) {
+		long start = System.nanoTime();
+		boolean success = false;
+		try {
+			Object value = loader.call();
+			success = true;
+			return value;
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new CacheException("Loader for key '" + key + "' failed: " + ex, ex);
+		}
+		finally {
+			this.recorder.recordLoad(this.namespace.prefix(), success, System.nanoTime() - start);
+		}
+	}
+
+	private boolean persistOrExists(byte[] raw) {
+		Boolean persisted = this.template.execute((RedisConnection connection) -> connection.keyCommands().persist(raw),
+				true);
+		if (Boolean.TRUE.equals(persisted)) {
+			return true;
+		}
+		return Boolean.TRUE
+			.equals(this.template.execute((RedisConnection connection) -> connection.keyCommands().exists(raw), true));
+	}
+
+	private static void releaseAfterAction(DistributedLock lock) {
+		try {
+			lock.release();
+		}
+		catch (RuntimeException ex) {
+			// the action has finished; a lock lost meanwhile (lease ran out during a
+			// Redis outage,
+			// say) must not turn its result into a failure, but it must not go unnoticed
+			// either
+			logger.warn("Lock '" + lock.name() + "' was no longer held when its action finished: " + ex.getMessage());
+		}
+	}
+
+	private static Duration refreshInterval(Duration ttl) {
+		Duration third = ttl.dividedBy(3);
+		return third.isZero() ? Duration.ofMillis(1) : third;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> @Nullable T cast(Class<T> type, @Nullable Object value) {
+		// Class.cast rejects boxed values for primitive classes such as int.class
+		return (T) ClassUtils.resolvePrimitiveIfNecessary(type).cast(value);
+	}
+
+	private static Expiration expiration(long millis) {
+		return (millis == TtlPolicy.PERSISTENT) ? Expiration.persistent() : Expiration.milliseconds(millis);
+	}
+
+	private static long nonNull(@Nullable Long value, String key) {
+		if (value == null) {
+			throw new IllegalStateException("Redis returned no value for key '" + key + "'");
+		}
+		return value;
 	}
 
 }

@@ -72,8 +72,23 @@ public final class RedisServerExtension implements BeforeAllCallback, ParameterR
 	 * @return a started factory
 	 */
 	public static LettuceConnectionFactory connectionFactory(RedisServerProcess server, Duration commandTimeout) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(server.host(), server.port()),
+		return connectionFactory(server, 0, commandTimeout);
+	}
+
+	/**
+	 * Creates and starts a new connection factory for one database of a server; the
+	 * caller destroys it. Tests that need a key space of their own (a cache without
+	 * prefix, say) use a database other than 0.
+	 * @param server the server
+	 * @param database the database index, 0 to 15
+	 * @param commandTimeout how long a command may take
+	 * @return a started factory
+	 */
+	public static LettuceConnectionFactory connectionFactory(RedisServerProcess server, int database,
+			Duration commandTimeout) {
+		RedisStandaloneConfiguration standalone = new RedisStandaloneConfiguration(server.host(), server.port());
+		standalone.setDatabase(database);
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(standalone,
 				LettuceClientConfiguration.builder().commandTimeout(commandTimeout).build());
 		factory.afterPropertiesSet();
 		factory.start();

@@ -1,0 +1,78 @@
+package io.github.saasframework.cache;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A cache's key prefix: turns keys relative to the prefix into Redis keys and back, and
+ * patterns relative to the prefix into SCAN globs in which the prefix matches only
+ * itself.
+ */
+final class KeyNamespace {
+
+	private static final char SEPARATOR = ':';
+
+	private final String prefix;
+
+	private final String keyStart;
+
+	private final String escapedKeyStart;
+
+	KeyNamespace(String prefix) {
+		this.prefix = prefix;
+		this.keyStart = prefix.isEmpty() ? "" : prefix + SEPARATOR;
+		this.escapedKeyStart = escapeGlob(this.keyStart);
+	}
+
+	String prefix() {
+		return this.prefix;
+	}
+
+	KeyNamespace child(String part) {
+		return new KeyNamespace(this.prefix.isEmpty() ? part : this.prefix + SEPARATOR + part);
+	}
+
+	String redisKey(String key) {
+		return this.keyStart.isEmpty() ? key : this.keyStart.concat(key);
+	}
+
+	byte[] rawKey(String key) {
+		return redisKey(key).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * The key relative to this namespace, for a Redis key that SCAN returned for one of
+	 * this namespace's patterns.
+	 */
+	String relativeKey(byte[] rawRedisKey) {
+		String redisKey = new String(rawRedisKey, StandardCharsets.UTF_8);
+		return redisKey.startsWith(this.keyStart) ? redisKey.substring(this.keyStart.length()) : redisKey;
+	}
+
+	/**
+	 * A SCAN glob for a pattern relative to this namespace. The prefix is escaped so that
+	 * a prefix such as {@code t[1]} or {@code a*} matches literally and never reaches
+	 * into another namespace; the caller's pattern stays a glob.
+	 */
+	String scanPattern(String pattern) {
+		return this.escapedKeyStart.concat(pattern);
+	}
+
+	static String escapeGlob(String literal) {
+		StringBuilder escaped = null;
+		for (int i = 0; i < literal.length(); i++) {
+			char c = literal.charAt(i);
+			boolean special = c == '*' || c == '?' || c == '[' || c == ']' || c == '\\' || c == '^' || c == '-';
+			if (special && escaped == null) {
+				escaped = new StringBuilder(literal.length() + 8).append(literal, 0, i);
+			}
+			if (escaped != null) {
+				if (special) {
+					escaped.append('\\');
+				}
+				escaped.append(c);
+			}
+		}
+		return (escaped != null) ? escaped.toString() : literal;
+	}
+
+}

@@ -1,0 +1,76 @@
+package io.github.saasframework.cache;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.core.script.DigestUtils;
+
+/**
+ * The library's Lua scripts, read once from the {@code .lua} resources next to this
+ * class, and their execution: {@code EVALSHA}, falling back to {@code EVAL} (which also
+ * loads the script) when the server answers {@code NOSCRIPT}, for example after a restart
+ * or on a new cluster node. Every script takes exactly one key, so it runs on a Redis
+ * Cluster too.
+ */
+enum LuaScripts {
+
+	LOCK_RELEASE("lock-release.lua"),
+
+	LOCK_EXTEND("lock-extend.lua"),
+
+	INCREMENT_WITH_TTL("increment-with-ttl.lua");
+
+	private final byte[] source;
+
+	private final String sha1;
+
+	LuaScripts(String resource) {
+		try (InputStream in = LuaScripts.class.getResourceAsStream(resource)) {
+			if (in == null) {
+				throw new IllegalStateException("Lua script " + resource + " is missing from the classpath");
+			}
+			String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			this.source = text.getBytes(StandardCharsets.UTF_8);
+			this.sha1 = DigestUtils.sha1DigestAsHex(text);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read Lua script " + resource, ex);
+		}
+	}
+
+	/** Runs the script on one key and returns its integer reply. */
+	long run(RedisConnection connection, byte[] key, byte[]... args) {
+		byte[][] keysAndArgs = new byte[args.length + 1][];
+		keysAndArgs[0] = key;
+		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
+		Long result;
+		try {
+			result = connection.scriptingCommands().evalSha(this.sha1, ReturnType.INTEGER, 1, keysAndArgs);
+		}
+		catch (DataAccessException ex) {
+			if (!isNoScript(ex)) {
+				throw ex;
+			}
+			result = connection.scriptingCommands().eval(this.source, ReturnType.INTEGER, 1, keysAndArgs);
+		}
+		return (result != null) ? result : 0;
+	}
+
+	private static boolean isNoScript(Throwable ex) {
+		for (Throwable current = ex; current != null; current = current.getCause()) {
+			String message = current.getMessage();
+			if (message != null && message.contains("NOSCRIPT")) {
+				return true;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return false;
+	}
+
+}

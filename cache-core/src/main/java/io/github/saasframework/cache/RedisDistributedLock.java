@@ -1,0 +1,281 @@
+package io.github.saasframework.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.saasframework.cache.lock.DistributedLock;
+import io.github.saasframework.cache.lock.LockNotAcquiredException;
+import io.github.saasframework.cache.lock.LockNotHeldException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.SetCondition;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.core.types.Expiration;
+
+/**
+ * The Redis lock: {@code SET key token NX PX ttl} to acquire, Lua compare-and-act scripts
+ * to release and extend, a shared daemon scheduler for {@link #refreshLoop(Duration)}.
+ */
+final class RedisDistributedLock implements DistributedLock {
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private static final ScheduledExecutorService REFRESHER = refresher();
+
+	private final RedisTemplate<String, byte[]> template;
+
+	private final CacheMetricsRecorder recorder;
+
+	private final String prefix;
+
+	private final String name;
+
+	private final String redisKey;
+
+	private final byte[] rawKey;
+
+	private final byte[] token;
+
+	private final Duration retryInterval;
+
+	private volatile Duration ttl;
+
+	private volatile boolean held;
+
+	private @Nullable Refresh refresh;
+
+	RedisDistributedLock(RedisTemplate<String, byte[]> template, KeyNamespace namespace, String name, Duration ttl,
+			Duration retryInterval, CacheMetricsRecorder recorder) {
+		this.template = template;
+		this.recorder = recorder;
+		this.prefix = namespace.prefix();
+		this.name = name;
+		this.redisKey = namespace.redisKey(name);
+		this.rawKey = this.redisKey.getBytes(StandardCharsets.UTF_8);
+		this.token = newToken();
+		this.ttl = ttl;
+		this.retryInterval = retryInterval;
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public void acquire(Duration waitTimeout) {
+		Arguments.requireTtl(waitTimeout, "waitTimeout");
+		long start = System.nanoTime();
+		long deadline = start + waitTimeout.toNanos();
+		checkNotHeld();
+		while (true) {
+			if (attempt()) {
+				this.recorder.recordLockAcquisition(this.prefix, true, System.nanoTime() - start);
+				return;
+			}
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				this.recorder.recordLockAcquisition(this.prefix, false, System.nanoTime() - start);
+				throw new LockNotAcquiredException(
+						"Lock '" + this.name + "' (key '" + this.redisKey + "') not acquired within " + waitTimeout);
+			}
+			try {
+				TimeUnit.NANOSECONDS.sleep(Math.min(remaining, jitteredRetryNanos()));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				this.recorder.recordLockAcquisition(this.prefix, false, System.nanoTime() - start);
+				throw new LockNotAcquiredException("Interrupted while waiting for lock '" + this.name + "'", ex);
+			}
+		}
+	}
+
+	@Override
+	public boolean tryAcquire() {
+		long start = System.nanoTime();
+		checkNotHeld();
+		boolean acquired = attempt();
+		this.recorder.recordLockAcquisition(this.prefix, acquired, System.nanoTime() - start);
+		return acquired;
+	}
+
+	@Override
+	public void release() {
+		stopRefresh();
+		long released = this.template.execute(
+				(RedisConnection connection) -> LuaScripts.LOCK_RELEASE.run(connection, this.rawKey, this.token), true);
+		this.held = false;
+		if (released == 0) {
+			throw new LockNotHeldException("Lock '" + this.name + "' (key '" + this.redisKey
+					+ "') is not held by this owner: never acquired, already released, expired or taken over");
+		}
+	}
+
+	@Override
+	public void extend(Duration ttl) {
+		Arguments.requirePositive(ttl, "ttl");
+		if (!runExtend(ttl)) {
+			this.held = false;
+			throw new LockNotHeldException("Cannot extend lock '" + this.name + "' (key '" + this.redisKey
+					+ "'): it is not held by this owner (expired or taken over)");
+		}
+		this.ttl = ttl;
+	}
+
+	@Override
+	public boolean isHeld() {
+		byte[] current = this.template
+			.execute((RedisConnection connection) -> connection.stringCommands().get(this.rawKey), true);
+		boolean mine = current != null && java.util.Arrays.equals(current, this.token);
+		if (!mine) {
+			this.held = false;
+		}
+		return mine;
+	}
+
+	@Override
+	public synchronized CompletableFuture<Void> refreshLoop(Duration interval) {
+		Arguments.requirePositive(interval, "interval");
+		if (!this.held) {
+			throw new LockNotHeldException("Cannot refresh lock '" + this.name + "': it is not held by this owner");
+		}
+		stopRefresh();
+		CompletableFuture<Void> future = new CompletableFuture<>();
+		Refresh started = new Refresh(future);
+		long nanos = Math.max(1, interval.toNanos());
+		started.task = REFRESHER.scheduleWithFixedDelay(() -> refreshOnce(started), nanos, nanos, TimeUnit.NANOSECONDS);
+		// cancel() of the returned future stops the loop (and leaves the lock held)
+		future.whenComplete((result, failure) -> started.cancelTask());
+		this.refresh = started;
+		return future;
+	}
+
+	@Override
+	public void close() {
+		stopRefresh();
+		if (!this.held) {
+			return;
+		}
+		try {
+			release();
+		}
+		catch (LockNotHeldException | DataAccessException ex) {
+			// close() is quiet by contract: an expired lock needs no release, and after a
+			// Redis
+			// failure the lease frees the lock when it runs out
+			this.held = false;
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "RedisDistributedLock[" + this.redisKey + "]";
+	}
+
+	private boolean attempt() {
+		long millis = TtlPolicy.toMillis(this.ttl);
+		Expiration expiration = (millis == TtlPolicy.PERSISTENT) ? Expiration.persistent()
+				: Expiration.milliseconds(millis);
+		Boolean set = this.template.execute((RedisConnection connection) -> connection.stringCommands()
+			.set(this.rawKey, this.token, SetCondition.ifAbsent(), expiration), true);
+		boolean acquired = Boolean.TRUE.equals(set);
+		if (acquired) {
+			this.held = true;
+		}
+		return acquired;
+	}
+
+	private void checkNotHeld() {
+		if (this.held && isHeld()) {
+			throw new IllegalStateException("Lock '" + this.name + "' is already held by this owner");
+		}
+	}
+
+	private boolean runExtend(Duration lease) {
+		byte[] millis = String.valueOf(TtlPolicy.toMillis(lease)).getBytes(StandardCharsets.US_ASCII);
+		Long extended = this.template.execute(
+				(RedisConnection connection) -> LuaScripts.LOCK_EXTEND.run(connection, this.rawKey, this.token, millis),
+				true);
+		return extended != null && extended == 1;
+	}
+
+	private void refreshOnce(Refresh loop) {
+		if (loop.future.isDone()) {
+			return;
+		}
+		try {
+			if (!runExtend(this.ttl)) {
+				this.held = false;
+				loop.future.completeExceptionally(new LockNotHeldException("Lock '" + this.name + "' (key '"
+						+ this.redisKey + "') was lost: it expired or was taken over before the refresh"));
+			}
+		}
+		catch (RuntimeException ex) {
+			loop.future.completeExceptionally(ex);
+		}
+	}
+
+	private synchronized void stopRefresh() {
+		Refresh current = this.refresh;
+		if (current != null) {
+			current.cancelTask();
+			current.future.complete(null);
+			this.refresh = null;
+		}
+	}
+
+	private long jitteredRetryNanos() {
+		long base = this.retryInterval.toNanos();
+		// 50 % to 150 % of the interval, so that waiters spread out instead of retrying
+		// in lockstep
+		return base / 2 + ThreadLocalRandom.current().nextLong(Math.max(1, base));
+	}
+
+	private static byte[] newToken() {
+		byte[] random = new byte[18];
+		RANDOM.nextBytes(random);
+		return Base64.getUrlEncoder().withoutPadding().encode(random);
+	}
+
+	private static ScheduledExecutorService refresher() {
+		AtomicInteger count = new AtomicInteger();
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+			Thread thread = new Thread(runnable, "cache-lock-refresh-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
+	}
+
+	private static final class Refresh {
+
+		final CompletableFuture<Void> future;
+
+		volatile @Nullable ScheduledFuture<?> task;
+
+		Refresh(CompletableFuture<Void> future) {
+			this.future = future;
+		}
+
+		void cancelTask() {
+			ScheduledFuture<?> scheduled = this.task;
+			if (scheduled != null) {
+				scheduled.cancel(false);
+			}
+		}
+
+	}
+
+}

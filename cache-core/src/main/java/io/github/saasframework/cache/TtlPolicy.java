@@ -1,0 +1,48 @@
+package io.github.saasframework.cache;
+
+import java.time.Duration;
+
+/**
+ * Turns the TTL a caller passes into the milliseconds sent to Redis:
+ * {@link Duration#ZERO} means the default TTL, {@link Cache#NO_EXPIRY} (or anything too
+ * long for Redis) means no expiry, and a positive sub-millisecond TTL is rounded up to
+ * one millisecond.
+ */
+final class TtlPolicy {
+
+	/** What {@link #millis(Duration)} returns for "no expiry". */
+	static final long PERSISTENT = -1;
+
+	/**
+	 * Redis keeps expiries as absolute Unix milliseconds in a signed 64-bit number; stay
+	 * far below that so that {@code now + ttl} cannot overflow on the server.
+	 */
+	private static final long MAX_MILLIS = Long.MAX_VALUE / 4;
+
+	private final long defaultMillis;
+
+	TtlPolicy(Duration defaultTtl) {
+		this.defaultMillis = toMillis(defaultTtl);
+	}
+
+	/** Milliseconds for a validated (non-negative) TTL, or {@link #PERSISTENT}. */
+	long millis(Duration ttl) {
+		return ttl.isZero() ? this.defaultMillis : toMillis(ttl);
+	}
+
+	long defaultMillis() {
+		return this.defaultMillis;
+	}
+
+	static long toMillis(Duration ttl) {
+		if (ttl.getSeconds() >= MAX_MILLIS / 1000) {
+			return PERSISTENT;
+		}
+		long millis = ttl.toMillis();
+		if (millis == 0 && !ttl.isZero()) {
+			return 1;
+		}
+		return millis;
+	}
+
+}
