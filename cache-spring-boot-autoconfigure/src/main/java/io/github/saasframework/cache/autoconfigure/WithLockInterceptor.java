@@ -7,6 +7,8 @@ import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.annotation.WithLock;
 import io.github.saasframework.cache.lock.DistributedLock;
 import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,16 +18,19 @@ import org.springframework.util.function.SingletonSupplier;
  * Runs {@link WithLock @WithLock} methods while holding a distributed lock: waits up to
  * the wait time for it (throwing {@code LockNotAcquiredException} without calling the
  * method when the wait runs out), calls the method, and releases the lock when the method
- * returns or throws.
+ * returns or throws. As {@code Cache.withLock} does, the lease is extended every third of
+ * the TTL while the method runs, so the TTL bounds how long a crashed process blocks the
+ * others, not how long the method may take; a lock found lost at release is logged as a
+ * warning and does not turn the method's outcome into a failure.
  * <p>
  * Order: {@link AnnotationInterceptorAdvisor#WITH_LOCK_ORDER}, inside {@code @Remember}
  * (a cache hit never takes the lock) and outside {@code @Forget} (keys are evicted while
- * the lock is still held). The method's own exceptions reach the caller unchanged; if the
- * lease ran out before a normal return, the release reports it as
- * {@code LockNotHeldException}, because another caller may have run concurrently.
+ * the lock is still held). The method's own exceptions reach the caller unchanged.
  * Thread-safe.
  */
 final class WithLockInterceptor extends CacheAnnotationInterceptor {
+
+	private static final Log logger = LogFactory.getLog(WithLockInterceptor.class);
 
 	private final Supplier<RedisCacheProperties> properties;
 
@@ -49,21 +54,27 @@ final class WithLockInterceptor extends CacheAnnotationInterceptor {
 		Duration wait = (withLock.waitTime() != null) ? withLock.waitTime() : defaults.getDefaultWait();
 		DistributedLock lock = cache().lock(name, ttl);
 		lock.acquire(wait);
-		Object result;
 		try {
-			result = invocation.proceed();
+			lock.refreshLoop(refreshInterval(ttl));
+			return invocation.proceed();
 		}
-		catch (Throwable ex) {
-			try {
-				lock.close();
-			}
-			catch (RuntimeException releaseFailure) {
-				ex.addSuppressed(releaseFailure);
-			}
-			throw ex;
+		finally {
+			release(lock);
 		}
-		lock.release();
-		return result;
+	}
+
+	private static void release(DistributedLock lock) {
+		try {
+			lock.release();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Lock '" + lock.name() + "' was no longer held when its method returned: " + ex.getMessage());
+		}
+	}
+
+	private static Duration refreshInterval(Duration ttl) {
+		Duration third = ttl.dividedBy(3);
+		return third.isZero() ? Duration.ofMillis(1) : third;
 	}
 
 }
