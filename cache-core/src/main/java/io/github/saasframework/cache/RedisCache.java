@@ -511,15 +511,17 @@ public final class RedisCache implements Cache {
 	}
 
 	private @Nullable Object read(String key, Type type) {
+		return read(key, type, true);
+	}
+
+	private @Nullable Object read(String key, Type type, boolean record) {
 		byte[] raw = rawKey(key);
 		byte[] bytes = this.template.execute((RedisConnection connection) -> connection.stringCommands().get(raw),
 				true);
-		if (bytes == null) {
-			this.recorder.recordGets(this.namespace.prefix(), 0, 1);
-			return null;
+		if (record) {
+			this.recorder.recordGets(this.namespace.prefix(), (bytes != null) ? 1 : 0, (bytes != null) ? 0 : 1);
 		}
-		this.recorder.recordGets(this.namespace.prefix(), 1, 0);
-		return this.codec.decode(key, bytes, type);
+		return (bytes != null) ? this.codec.decode(key, bytes, type) : null;
 	}
 
 	@SuppressWarnings("unchecked")
@@ -568,8 +570,8 @@ public final class RedisCache implements Cache {
 		}
 		return this.singleFlight.run(this.namespace.redisKey(key), type, () -> {
 			// a thread that finished loading this key just before we joined may have
-			// stored it
-			Object stored = read(key, type);
+			// stored it; not recorded, this call already counted as one miss
+			Object stored = read(key, type, false);
 			if (stored != null) {
 				return stored;
 			}
