@@ -29,6 +29,7 @@ import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -43,7 +44,9 @@ final class AnnotatedMethodCache {
 	private static final Set<Class<? extends Annotation>> ANNOTATIONS = Set.of(Remember.class, WithLock.class,
 			Forget.class);
 
-	private static final MethodOperations NONE = new MethodOperations(Object.class.getMethods()[0], null, null, null);
+	/** What methods without cache annotations map to; its method is never used. */
+	private static final MethodOperations NONE = new MethodOperations(
+			ReflectionUtils.findMethod(Object.class, "toString"), null, null, null);
 
 	private final CacheExpressionEvaluator evaluator;
 

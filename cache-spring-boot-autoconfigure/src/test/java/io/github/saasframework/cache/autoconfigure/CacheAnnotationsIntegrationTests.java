@@ -190,6 +190,12 @@ class CacheAnnotationsIntegrationTests {
 	}
 
 	@Test
+	void rememberKeySeesRootMethodAndTarget() {
+		assertThat(this.users.rootMethodAndTarget()).isEqualTo("value");
+		assertThat(this.cache.exists("rootMethodAndTarget:UserService:0")).isOne();
+	}
+
+	@Test
 	void rememberKeepsPrimitiveReturnType() {
 		assertThat(this.users.count(4)).isEqualTo(40);
 		assertThat(this.users.count(4)).isEqualTo(40);
@@ -443,6 +449,11 @@ class CacheAnnotationsIntegrationTests {
 		@Remember(key = "#root.targetClass.simpleName + ':' + #root.methodName + ':' + #p0 + ':' + #root.args[1]")
 		String root(String prefix, int number) {
 			return prefix + number;
+		}
+
+		@Remember(key = "#root.method.name + ':' + target.class.simpleName + ':' + args.length")
+		String rootMethodAndTarget() {
+			return "value";
 		}
 
 		@Remember(key = "'count:' + #id")
