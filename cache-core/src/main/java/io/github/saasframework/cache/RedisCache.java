@@ -62,19 +62,18 @@ public final class RedisCache implements Cache {
 
 	private final TtlPolicy ttls;
 
-	private final SingleFlight singleFlight;
+	private final Remembering remembering;
 
 	private final KeyScanner scanner;
 
-	private RedisCache(RedisTemplate<String, byte[]> template, CacheConfig config, CacheOptions options,
-			KeyNamespace namespace, SingleFlight singleFlight) {
+	private RedisCache(RedisTemplate<String, byte[]> template, CacheConfig config, CacheOptions options) {
 		this.template = template;
 		this.config = config;
 		this.recorder = options.metricsRecorder();
-		this.namespace = namespace;
+		this.namespace = new KeyNamespace(config.keyPrefix());
 		this.codec = new ValueCodec(config.serializer());
-		this.ttls = new TtlPolicy(config.defaultTtl());
-		this.singleFlight = singleFlight;
+		this.ttls = new TtlPolicy(config.defaultTtl(), options.ttlJitter());
+		this.remembering = new Remembering(template, this.codec, this.ttls, options);
 		this.scanner = new KeyScanner(template);
 	}
 
@@ -85,7 +84,7 @@ public final class RedisCache implements Cache {
 		this.namespace = namespace;
 		this.codec = parent.codec;
 		this.ttls = parent.ttls;
-		this.singleFlight = parent.singleFlight;
+		this.remembering = parent.remembering;
 		this.scanner = parent.scanner;
 	}
 
@@ -97,6 +96,19 @@ public final class RedisCache implements Cache {
 	 * @throws IllegalArgumentException if an argument is null
 	 */
 	public static RedisCache create(RedisConnectionFactory factory, CacheConfig config) {
+		return create(factory, config, CacheOptions.defaults());
+	}
+
+	/**
+	 * Creates a cache on a connection factory, with runtime options such as a metrics
+	 * recorder or the resilience settings of {@code remember}.
+	 * @param factory the connection factory; it must be started
+	 * @param config the settings
+	 * @param options the runtime options
+	 * @return the cache
+	 * @throws IllegalArgumentException if an argument is null
+	 */
+	public static RedisCache create(RedisConnectionFactory factory, CacheConfig config, CacheOptions options) {
 		Arguments.requireNonNull(factory, "factory");
 		Arguments.requireNonNull(config, "config");
 		RedisTemplate<String, byte[]> template = new RedisTemplate<>();
@@ -106,7 +118,7 @@ public final class RedisCache implements Cache {
 		template.setHashKeySerializer(RedisSerializer.string());
 		template.setHashValueSerializer(RedisSerializer.byteArray());
 		template.afterPropertiesSet();
-		return create(template, config, CacheOptions.defaults());
+		return create(template, config, options);
 	}
 
 	/**
@@ -137,7 +149,7 @@ public final class RedisCache implements Cache {
 		Arguments.requireNonNull(config, "config");
 		Arguments.requireNonNull(options, "options");
 		Arguments.require(template.getConnectionFactory() != null, "template must have a connection factory");
-		return new RedisCache(template, config, options, new KeyNamespace(config.keyPrefix()), new SingleFlight());
+		return new RedisCache(template, config, options);
 	}
 
 	// ---------------------------------------------------------------- basic
@@ -165,7 +177,7 @@ public final class RedisCache implements Cache {
 		Arguments.requireText(key, "key");
 		Arguments.requireNonNull(value, "value");
 		Arguments.requireTtl(ttl, "ttl");
-		write(key, this.codec.encode(key, value), this.ttls.millis(ttl));
+		write(key, this.codec.encode(key, value), this.ttls.entryMillis(this.ttls.millis(ttl)));
 	}
 
 	@Override
@@ -221,15 +233,20 @@ public final class RedisCache implements Cache {
 			Arguments.require(value != null, "items must not contain a null value: key '%s'", key);
 			values.add(this.codec.encode(key, value));
 		}
-		Expiration expiration = expiration(this.ttls.millis(ttl));
+		long millis = this.ttls.millis(ttl);
 		if (keys.size() == 1) {
+			Expiration expiration = expiration(this.ttls.entryMillis(millis));
 			this.template.execute((RedisConnection connection) -> connection.stringCommands()
 				.set(keys.get(0), values.get(0), SetCondition.upsert(), expiration), true);
 		}
 		else {
 			this.template.executePipelined((RedisConnection connection) -> {
 				for (int i = 0; i < keys.size(); i++) {
-					connection.stringCommands().set(keys.get(i), values.get(i), SetCondition.upsert(), expiration);
+					// each entry gets its own jitter, so a batch does not expire in one
+					// instant
+					connection.stringCommands()
+						.set(keys.get(i), values.get(i), SetCondition.upsert(),
+								expiration(this.ttls.entryMillis(millis)));
 				}
 				return null;
 			});
@@ -511,17 +528,15 @@ public final class RedisCache implements Cache {
 	}
 
 	private @Nullable Object read(String key, Type type) {
-		return read(key, type, true);
-	}
-
-	private @Nullable Object read(String key, Type type, boolean record) {
 		byte[] raw = rawKey(key);
 		byte[] bytes = this.template.execute((RedisConnection connection) -> connection.stringCommands().get(raw),
 				true);
-		if (record) {
-			this.recorder.recordGets(this.namespace.prefix(), (bytes != null) ? 1 : 0, (bytes != null) ? 0 : 1);
+		if (bytes == null) {
+			this.recorder.recordGets(this.namespace.prefix(), 0, 1);
+			return null;
 		}
-		return (bytes != null) ? this.codec.decode(key, bytes, type) : null;
+		this.recorder.recordGets(this.namespace.prefix(), 1, 0);
+		return this.codec.decode(key, bytes, type);
 	}
 
 	@SuppressWarnings("unchecked")
@@ -564,42 +579,7 @@ public final class RedisCache implements Cache {
 	private @Nullable Object load(String key, long ttlMillis, Type type, Callable<?> loader) {
 		Arguments.requireText(key, "key");
 		Arguments.requireNonNull(loader, "loader");
-		Object cached = read(key, type);
-		if (cached != null) {
-			return cached;
-		}
-		return this.singleFlight.run(this.namespace.redisKey(key), type, () -> {
-			// a thread that finished loading this key just before we joined may have
-			// stored it; not recorded, this call already counted as one miss
-			Object stored = read(key, type, false);
-			if (stored != null) {
-				return stored;
-			}
-			Object value = callLoader(key, loader);
-			if (value != null) {
-				write(key, this.codec.encode(key, value), ttlMillis);
-			}
-			return value;
-		});
-	}
-
-	private @Nullable Object callLoader(String key, Callable<?> loader) {
-		long start = System.nanoTime();
-		boolean success = false;
-		try {
-			Object value = loader.call();
-			success = true;
-			return value;
-		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			throw new CacheException("Loader for key '" + key + "' failed: " + ex, ex);
-		}
-		finally {
-			this.recorder.recordLoad(this.namespace.prefix(), success, System.nanoTime() - start);
-		}
+		return this.remembering.remember(this.namespace, key, ttlMillis, type, loader);
 	}
 
 	private boolean persistOrExists(byte[] raw) {

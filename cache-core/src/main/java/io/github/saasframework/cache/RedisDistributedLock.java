@@ -80,7 +80,7 @@ final class RedisDistributedLock implements DistributedLock {
 		long deadline = start + waitTimeout.toNanos();
 		checkNotHeld();
 		while (true) {
-			if (attempt()) {
+			if (attemptInterruptibly(start)) {
 				this.recorder.recordLockAcquisition(this.prefix, true, System.nanoTime() - start);
 				return;
 			}
@@ -194,6 +194,22 @@ final class RedisDistributedLock implements DistributedLock {
 			this.held = true;
 		}
 		return acquired;
+	}
+
+	private boolean attemptInterruptibly(long start) {
+		try {
+			return attempt();
+		}
+		catch (RuntimeException ex) {
+			// Lettuce turns an interrupt during a command into
+			// RedisCommandInterruptedException
+			// and sets the flag again: report it as the interrupted wait it is
+			if (Thread.currentThread().isInterrupted()) {
+				this.recorder.recordLockAcquisition(this.prefix, false, System.nanoTime() - start);
+				throw new LockNotAcquiredException("Interrupted while waiting for lock '" + this.name + "'", ex);
+			}
+			throw ex;
+		}
 	}
 
 	private void checkNotHeld() {

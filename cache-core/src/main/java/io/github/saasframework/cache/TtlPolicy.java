@@ -1,12 +1,14 @@
 package io.github.saasframework.cache;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Turns the TTL a caller passes into the milliseconds sent to Redis:
  * {@link Duration#ZERO} means the default TTL, {@link Cache#NO_EXPIRY} (or anything too
  * long for Redis) means no expiry, and a positive sub-millisecond TTL is rounded up to
- * one millisecond.
+ * one millisecond. Entry TTLs may be shortened by a random jitter so that entries written
+ * together do not expire together.
  */
 final class TtlPolicy {
 
@@ -21,13 +23,28 @@ final class TtlPolicy {
 
 	private final long defaultMillis;
 
-	TtlPolicy(Duration defaultTtl) {
+	private final double jitter;
+
+	TtlPolicy(Duration defaultTtl, double jitter) {
 		this.defaultMillis = toMillis(defaultTtl);
+		this.jitter = jitter;
 	}
 
 	/** Milliseconds for a validated (non-negative) TTL, or {@link #PERSISTENT}. */
 	long millis(Duration ttl) {
 		return ttl.isZero() ? this.defaultMillis : toMillis(ttl);
+	}
+
+	/**
+	 * The TTL to write a cache entry with: {@code millis} shortened by up to the jitter
+	 * fraction (never below 1 ms); persistent entries stay persistent.
+	 */
+	long entryMillis(long millis) {
+		if (this.jitter == 0 || millis == PERSISTENT) {
+			return millis;
+		}
+		long cut = (long) (millis * this.jitter * ThreadLocalRandom.current().nextDouble());
+		return Math.max(1, millis - cut);
 	}
 
 	long defaultMillis() {

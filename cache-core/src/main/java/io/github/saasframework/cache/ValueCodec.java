@@ -1,6 +1,8 @@
 package io.github.saasframework.cache;
 
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import io.github.saasframework.cache.serializer.CacheSerializationException;
 import io.github.saasframework.cache.serializer.CacheSerializer;
@@ -13,6 +15,13 @@ import org.springframework.util.ClassUtils;
  * {@link CacheSerializationException}s that name the key (never the value or its bytes).
  */
 final class ValueCodec {
+
+	/**
+	 * What {@code remember} stores for a {@code null} result when null caching is on.
+	 * JSON can never contain raw NUL bytes, and {@link #encode} refuses a string or byte
+	 * value equal to it, so the marker never collides with a real value.
+	 */
+	private static final byte[] NULL_MARKER = "\0\1saasframework-cache:null\1\0".getBytes(StandardCharsets.UTF_8);
 
 	private final CacheSerializer serializer;
 
@@ -33,7 +42,19 @@ final class ValueCodec {
 			throw new CacheSerializationException("Serializer " + this.serializer.getClass().getName()
 					+ " returned null for the value of key '" + key + "'");
 		}
+		if (isNullMarker(bytes)) {
+			throw new CacheSerializationException(
+					"The value for key '" + key + "' is the cache's reserved null marker and cannot be stored");
+		}
 		return bytes;
+	}
+
+	static byte[] nullMarker() {
+		return NULL_MARKER.clone();
+	}
+
+	static boolean isNullMarker(byte[] bytes) {
+		return bytes.length == NULL_MARKER.length && Arrays.equals(bytes, NULL_MARKER);
 	}
 
 	/**
@@ -41,6 +62,9 @@ final class ValueCodec {
 	 * null.
 	 */
 	@Nullable Object decode(String key, byte[] bytes, Type type) {
+		if (isNullMarker(bytes)) {
+			return null;
+		}
 		Object value;
 		try {
 			value = this.serializer.deserialize(bytes, type);

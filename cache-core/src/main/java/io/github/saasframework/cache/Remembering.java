@@ -1,0 +1,303 @@
+package io.github.saasframework.cache;
+
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.SetCondition;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.core.types.Expiration;
+
+/**
+ * The cache-or-compute path of {@code remember}, and what protects the system behind the
+ * cache on a miss:
+ * <ul>
+ * <li>in-process single-flight: concurrent callers of one key in this JVM share one
+ * load;</li>
+ * <li>cluster-wide single-flight: the loading thread takes a per-key lease
+ * ({@code SET <key>.lease token NX PX lease}); other processes poll for the value instead
+ * of loading too, take over when the lease runs out, and load themselves once their wait
+ * bound has passed;</li>
+ * <li>fail-open: when Redis is unreachable or times out, the loader's value is returned
+ * without caching, the failure is recorded and logged at most every 30 seconds;</li>
+ * <li>null caching: a {@code null} result can be stored as a marker for a short TTL.</li>
+ * </ul>
+ * The hit path is one {@code GET} whatever is enabled.
+ */
+final class Remembering {
+
+	private static final Log logger = LogFactory.getLog(RedisCache.class);
+
+	private static final String LEASE_SUFFIX = ".lease";
+
+	private static final long FAIL_OPEN_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final RedisTemplate<String, byte[]> template;
+
+	private final ValueCodec codec;
+
+	private final TtlPolicy ttls;
+
+	private final CacheMetricsRecorder recorder;
+
+	private final SingleFlight singleFlight;
+
+	private final CacheOptions options;
+
+	private final long leaseMillis;
+
+	private final long waitNanos;
+
+	private final long pollNanos;
+
+	private final long nullTtlMillis;
+
+	private final AtomicLong lastFailOpenLog = new AtomicLong(System.nanoTime() - FAIL_OPEN_LOG_INTERVAL_NANOS);
+
+	Remembering(RedisTemplate<String, byte[]> template, ValueCodec codec, TtlPolicy ttls, CacheOptions options) {
+		this.template = template;
+		this.codec = codec;
+		this.ttls = ttls;
+		this.recorder = options.metricsRecorder();
+		this.singleFlight = new SingleFlight();
+		this.options = options;
+		this.leaseMillis = TtlPolicy.toMillis(options.loadLease());
+		this.waitNanos = options.loadWait().toNanos();
+		Duration poll = options.loadWait().dividedBy(20);
+		this.pollNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
+				Math.min(poll.toNanos(), TimeUnit.MILLISECONDS.toNanos(50)));
+		this.nullTtlMillis = TtlPolicy.toMillis(options.nullTtl());
+	}
+
+	@Nullable Object remember(KeyNamespace namespace, String key, long ttlMillis, Type type, Callable<?> loader) {
+		byte[] raw = namespace.rawKey(key);
+		byte[] cached;
+		try {
+			cached = get(raw);
+		}
+		catch (DataAccessException ex) {
+			return failOpen(namespace, key, type, loader, ex);
+		}
+		if (cached != null) {
+			this.recorder.recordGets(namespace.prefix(), 1, 0);
+			return this.codec.decode(key, cached, type);
+		}
+		this.recorder.recordGets(namespace.prefix(), 0, 1);
+		return this.singleFlight.run(namespace.redisKey(key), type,
+				() -> new Miss(namespace, key, raw, ttlMillis, type, loader).load());
+	}
+
+	private @Nullable Object failOpen(KeyNamespace namespace, String key, Type type, Callable<?> loader,
+			DataAccessException failure) {
+		if (!canFailOpen(failure)) {
+			throw failure;
+		}
+		noteFailOpen(namespace, key, failure);
+		return this.singleFlight.run(namespace.redisKey(key), type, () -> callLoader(namespace.prefix(), key, loader));
+	}
+
+	private boolean canFailOpen(DataAccessException failure) {
+		// a command that Redis rejected (WRONGTYPE, say) is a bug to report, not an
+		// outage
+		return this.options.failOpen() && !(failure instanceof InvalidDataAccessApiUsageException);
+	}
+
+	private void noteFailOpen(KeyNamespace namespace, String key, DataAccessException failure) {
+		this.recorder.recordFailOpen(namespace.prefix(), failure);
+		long now = System.nanoTime();
+		long last = this.lastFailOpenLog.get();
+		if (now - last >= FAIL_OPEN_LOG_INTERVAL_NANOS && this.lastFailOpenLog.compareAndSet(last, now)) {
+			logger.warn("Redis failed during remember of key '" + key + "' (prefix '" + namespace.prefix()
+					+ "'); answering from the loader without caching (fail-open). Further failures are counted"
+					+ " and logged at most every 30 s: " + failure);
+		}
+	}
+
+	private byte[] get(byte[] raw) {
+		return this.template.execute((RedisConnection connection) -> connection.stringCommands().get(raw), true);
+	}
+
+	private @Nullable Object callLoader(String prefix, String key, Callable<?> loader) {
+		long start = System.nanoTime();
+		boolean success = false;
+		try {
+			Object value = loader.call();
+			success = true;
+			return value;
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new CacheException("Loader for key '" + key + "' failed: " + ex, ex);
+		}
+		finally {
+			this.recorder.recordLoad(prefix, success, System.nanoTime() - start);
+		}
+	}
+
+	/**
+	 * One miss, run by the single thread of this process that loads the key.
+	 */
+	private final class Miss {
+
+		private final KeyNamespace namespace;
+
+		private final String key;
+
+		private final byte[] raw;
+
+		private final long ttlMillis;
+
+		private final Type type;
+
+		private final Callable<?> loader;
+
+		private boolean loaded;
+
+		private @Nullable Object value;
+
+		Miss(KeyNamespace namespace, String key, byte[] raw, long ttlMillis, Type type, Callable<?> loader) {
+			this.namespace = namespace;
+			this.key = key;
+			this.raw = raw;
+			this.ttlMillis = ttlMillis;
+			this.type = type;
+			this.loader = loader;
+		}
+
+		@Nullable Object load() {
+			try {
+				return Remembering.this.options.distributedSingleFlight() ? loadUnderLease() : loadLocally();
+			}
+			catch (DataAccessException ex) {
+				if (!canFailOpen(ex)) {
+					throw ex;
+				}
+				noteFailOpen(this.namespace, this.key, ex);
+				return this.loaded ? this.value : callLoader(this.namespace.prefix(), this.key, this.loader);
+			}
+		}
+
+		private @Nullable Object loadLocally() {
+			// a thread that finished loading this key just before we joined may have
+			// stored it
+			byte[] stored = get(this.raw);
+			if (stored != null) {
+				return Remembering.this.codec.decode(this.key, stored, this.type);
+			}
+			return loadAndStore();
+		}
+
+		private @Nullable Object loadUnderLease() {
+			byte[] leaseKey = (this.namespace.redisKey(this.key) + LEASE_SUFFIX).getBytes(StandardCharsets.UTF_8);
+			byte[] token = newToken();
+			long deadline = System.nanoTime() + Remembering.this.waitNanos;
+			while (true) {
+				if (tryLease(leaseKey, token)) {
+					try {
+						return loadLocally();
+					}
+					finally {
+						releaseLease(leaseKey, token);
+					}
+				}
+				if (System.nanoTime() - deadline >= 0) {
+					// waited long enough for another process: load, never wait past the
+					// bound
+					return loadAndStore();
+				}
+				pause();
+				byte[] stored = get(this.raw);
+				if (stored != null) {
+					return Remembering.this.codec.decode(this.key, stored, this.type);
+				}
+			}
+		}
+
+		private @Nullable Object loadAndStore() {
+			this.value = callLoader(this.namespace.prefix(), this.key, this.loader);
+			this.loaded = true;
+			store(this.value);
+			return this.value;
+		}
+
+		private void store(@Nullable Object result) {
+			byte[] bytes;
+			long millis;
+			if (result != null) {
+				bytes = Remembering.this.codec.encode(this.key, result);
+				millis = Remembering.this.ttls.entryMillis(this.ttlMillis);
+			}
+			else if (Remembering.this.options.cacheNulls()) {
+				bytes = ValueCodec.nullMarker();
+				millis = Remembering.this.nullTtlMillis;
+			}
+			else {
+				return;
+			}
+			Expiration expiration = (millis == TtlPolicy.PERSISTENT) ? Expiration.persistent()
+					: Expiration.milliseconds(millis);
+			Remembering.this.template.execute((RedisConnection connection) -> connection.stringCommands()
+				.set(this.raw, bytes, SetCondition.upsert(), expiration), true);
+			if (result != null) {
+				Remembering.this.recorder.recordPuts(this.namespace.prefix(), 1);
+			}
+		}
+
+		private boolean tryLease(byte[] leaseKey, byte[] token) {
+			Boolean acquired = Remembering.this.template.execute((RedisConnection connection) -> connection
+				.stringCommands()
+				.set(leaseKey, token, SetCondition.ifAbsent(), Expiration.milliseconds(Remembering.this.leaseMillis)),
+					true);
+			return Boolean.TRUE.equals(acquired);
+		}
+
+		private void releaseLease(byte[] leaseKey, byte[] token) {
+			try {
+				Remembering.this.template.execute(
+						(RedisConnection connection) -> LuaScripts.LOCK_RELEASE.run(connection, leaseKey, token), true);
+			}
+			catch (DataAccessException ex) {
+				// the lease expires by itself; the value (or the failure) is what matters
+				// here
+				logger.debug("Could not release the load lease of key '" + this.key + "'", ex);
+			}
+		}
+
+		private void pause() {
+			long base = Remembering.this.pollNanos;
+			try {
+				TimeUnit.NANOSECONDS.sleep(base / 2 + ThreadLocalRandom.current().nextLong(base));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new CacheException("Interrupted while waiting for another process to load key '" + this.key + "'",
+						ex);
+			}
+		}
+
+	}
+
+	private static byte[] newToken() {
+		byte[] random = new byte[12];
+		RANDOM.nextBytes(random);
+		return Base64.getUrlEncoder().withoutPadding().encode(random);
+	}
+
+}

@@ -1,0 +1,117 @@
+package io.github.saasframework.cache.serializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.ParameterizedTypeReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The JSON serializer's wire format: raw strings and bytes, plain JSON without type
+ * metadata, generic types, and clear failures that never quote the value.
+ */
+class JsonCacheSerializerTests {
+
+	private final JsonCacheSerializer serializer = new JsonCacheSerializer();
+
+	record Order(String id, long cents, Instant placedAt) {
+	}
+
+	private String json(Object value) {
+		return new String(this.serializer.serialize(value), StandardCharsets.UTF_8);
+	}
+
+	@Test
+	void serialize_string_isRawUtf8WithoutQuotes() {
+		assertThat(json("héllo \"world\"")).isEqualTo("héllo \"world\"");
+		assertThat(this.serializer.deserialize("héllo".getBytes(StandardCharsets.UTF_8), String.class))
+			.isEqualTo("héllo");
+	}
+
+	@Test
+	void serialize_bytes_areStoredAsTheyAre() {
+		byte[] bytes = { 1, 2, 3 };
+		assertThat(this.serializer.serialize(bytes)).isSameAs(bytes);
+		assertThat(this.serializer.deserialize(bytes, byte[].class)).isEqualTo(bytes);
+	}
+
+	@Test
+	void serialize_record_isPlainJsonWithoutTypeMetadata() {
+		Order order = new Order("o-1", 1999, Instant.parse("2026-01-02T03:04:05Z"));
+		String text = json(order);
+		assertThat(text).isEqualTo("{\"id\":\"o-1\",\"cents\":1999,\"placedAt\":\"2026-01-02T03:04:05Z\"}");
+		assertThat(this.serializer.deserialize(text.getBytes(StandardCharsets.UTF_8), Order.class)).isEqualTo(order);
+	}
+
+	@Test
+	void deserialize_genericType_returnsTypedElements() {
+		List<Order> orders = List.of(new Order("a", 1, Instant.EPOCH), new Order("b", 2, Instant.EPOCH));
+		Object back = this.serializer.deserialize(this.serializer.serialize(orders),
+				new ParameterizedTypeReference<List<Order>>() {
+				}.getType());
+		assertThat(back).isEqualTo(orders);
+		Object map = this.serializer
+			.deserialize("{\"x\":{\"id\":\"x\",\"cents\":5,\"placedAt\":\"1970-01-01T00:00:00Z\"}}"
+				.getBytes(StandardCharsets.UTF_8), new ParameterizedTypeReference<Map<String, Order>>() {
+				}.getType());
+		assertThat(map).isEqualTo(Map.of("x", new Order("x", 5, Instant.EPOCH)));
+	}
+
+	@Test
+	void deserialize_numbersKeepRequestedType() {
+		assertThat(this.serializer.deserialize("42".getBytes(StandardCharsets.UTF_8), Long.class)).isEqualTo(42L);
+		assertThat(this.serializer.deserialize("42".getBytes(StandardCharsets.UTF_8), Integer.class)).isEqualTo(42);
+	}
+
+	@Test
+	void deserialize_invalidBytes_throwsWithoutQuotingThem() {
+		byte[] corrupt = "{\"id\":\"top-secret\",".getBytes(StandardCharsets.UTF_8);
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(() -> this.serializer.deserialize(corrupt, Order.class))
+			.withMessageContaining(Order.class.getTypeName())
+			.withMessageNotContaining("top-secret");
+	}
+
+	@Test
+	void deserialize_trailingGarbage_isRejected() {
+		byte[] bytes = "{\"id\":\"a\",\"cents\":1,\"placedAt\":\"1970-01-01T00:00:00Z\"}xyz"
+			.getBytes(StandardCharsets.UTF_8);
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(() -> this.serializer.deserialize(bytes, Order.class));
+	}
+
+	@Test
+	void deserialize_typeMismatch_isRejected() {
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(() -> this.serializer.deserialize("\"text\"".getBytes(StandardCharsets.UTF_8), Order.class));
+	}
+
+	@Test
+	void serialize_unwritableValue_throwsNamingItsClass() {
+		Object bad = new Object() {
+			public String getValue() {
+				throw new IllegalStateException("no");
+			}
+		};
+		assertThatExceptionOfType(CacheSerializationException.class).isThrownBy(() -> this.serializer.serialize(bad))
+			.withMessageContaining("JSON");
+	}
+
+	@Test
+	void serialize_doesNotEmbedClassNames_evenWithCustomMapper() {
+		JsonCacheSerializer custom = new JsonCacheSerializer(JsonMapper.builder().build());
+		assertThat(new String(custom.serialize(new Order("a", 1, Instant.EPOCH)), StandardCharsets.UTF_8))
+			.doesNotContain("@class")
+			.doesNotContain(Order.class.getName());
+		assertThatIllegalArgumentException().isThrownBy(() -> new JsonCacheSerializer(null));
+	}
+
+}
