@@ -50,8 +50,9 @@ class RedisCacheMetricsTests {
 	}
 
 	/**
-	 * A miss of {@code remember} used to be recorded as two misses: the re-read inside
-	 * the single flight was counted too, which halved the hit ratio of every dashboard.
+	 * One miss of {@code remember} is one recorded miss: an internal re-read of the key
+	 * (inside the single flight) was once counted as a second miss, which skewed the hit
+	 * ratio of {@code cache.gets}.
 	 */
 	@Test
 	void remember_miss_recordsOneMissOneLoadOnePut() {
