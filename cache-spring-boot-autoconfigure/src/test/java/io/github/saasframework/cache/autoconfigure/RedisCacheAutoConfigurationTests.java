@@ -1,7 +1,10 @@
 package io.github.saasframework.cache.autoconfigure;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.saasframework.cache.Cache;
@@ -34,6 +37,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.util.ClassUtils;
@@ -308,6 +312,17 @@ class RedisCacheAutoConfigurationTests {
 	void autoConfigurationIsListedInTheImportsFile() {
 		assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).getCandidates())
 			.contains(RedisCacheAutoConfiguration.class.getName());
+	}
+
+	@Test
+	void everyNameInTheImportsFileResolves() throws IOException {
+		String imports = new ClassPathResource(
+				"META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")
+			.getContentAsString(StandardCharsets.UTF_8);
+		List<String> names = imports.lines().map(String::trim).filter((line) -> !line.isEmpty()).toList();
+		assertThat(names).containsExactly(RedisCacheAutoConfiguration.class.getName());
+		assertThat(names).allSatisfy(
+				(name) -> assertThat(ClassUtils.isPresent(name, getClass().getClassLoader())).as(name).isTrue());
 	}
 
 	@Test
