@@ -1,0 +1,263 @@
+package io.github.saasframework.cache.autoconfigure;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import io.github.saasframework.cache.annotation.Forget;
+import io.github.saasframework.cache.annotation.Remember;
+import io.github.saasframework.cache.annotation.WithLock;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Parses the cache annotations of a class once, validates them, and keeps the result per
+ * method and target class. The pointcuts ask it which methods to advise (which makes a
+ * whole class be parsed, and any invalid annotation stop the application context, when
+ * the auto-proxy creator first looks at a bean); the interceptors ask it what to do.
+ * Thread-safe.
+ */
+final class AnnotatedMethodCache {
+
+	private static final Set<Class<? extends Annotation>> ANNOTATIONS = Set.of(Remember.class, WithLock.class,
+			Forget.class);
+
+	/** What methods without cache annotations map to; its method is never used. */
+	private static final MethodOperations NONE = new MethodOperations(
+			ReflectionUtils.findMethod(Object.class, "toString"), null, null, null);
+
+	private final CacheExpressionEvaluator evaluator;
+
+	private final Map<Class<?>, Set<Class<? extends Annotation>>> classes = new ConcurrentHashMap<>(256);
+
+	private final Map<MethodClassKey, MethodOperations> methods = new ConcurrentHashMap<>(256);
+
+	AnnotatedMethodCache(CacheExpressionEvaluator evaluator) {
+		this.evaluator = evaluator;
+	}
+
+	CacheExpressionEvaluator evaluator() {
+		return this.evaluator;
+	}
+
+	/**
+	 * Whether any method of the class carries the annotation; parses and validates every
+	 * annotated method of the class the first time it is asked.
+	 * @throws IllegalStateException if an annotation of the class is invalid
+	 */
+	boolean hasAnnotatedMethods(Class<?> targetClass, Class<? extends Annotation> annotation) {
+		return this.classes.computeIfAbsent(targetClass, this::introspect).contains(annotation);
+	}
+
+	/**
+	 * The operations of a method called on an instance of the target class.
+	 * @return the operations, empty when the method carries no cache annotation
+	 * @throws IllegalStateException if an annotation of the method is invalid
+	 */
+	MethodOperations get(Method method, Class<?> targetClass) {
+		MethodOperations found = this.methods.get(new MethodClassKey(method, targetClass));
+		if (found == null) {
+			found = this.methods.computeIfAbsent(new MethodClassKey(method, targetClass),
+					(key) -> parse(method, targetClass));
+		}
+		return found;
+	}
+
+	private Set<Class<? extends Annotation>> introspect(Class<?> targetClass) {
+		if (!AnnotationUtils.isCandidateClass(targetClass, ANNOTATIONS)) {
+			return Set.of();
+		}
+		Map<Method, MethodOperations> annotated = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<MethodOperations>) (method) -> {
+					MethodOperations operations = parse(method, targetClass);
+					return operations.isEmpty() ? null : operations;
+				});
+		Set<Class<? extends Annotation>> present = new HashSet<>();
+		annotated.forEach((method, operations) -> {
+			this.methods.putIfAbsent(new MethodClassKey(method, targetClass), operations);
+			ANNOTATIONS.stream().filter(operations::has).forEach(present::add);
+		});
+		return Set.copyOf(present);
+	}
+
+	private MethodOperations parse(Method method, Class<?> targetClass) {
+		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+		Remember remember = find(specific, method, Remember.class);
+		WithLock withLock = find(specific, method, WithLock.class);
+		Forget forget = find(specific, method, Forget.class);
+		if (remember == null && withLock == null && forget == null) {
+			return NONE;
+		}
+		return new MethodOperations(specific, (remember != null) ? parse(remember, specific, targetClass) : null,
+				(withLock != null) ? parse(withLock, specific, targetClass) : null,
+				(forget != null) ? parse(forget, specific, targetClass) : null);
+	}
+
+	private static <A extends Annotation> @Nullable A find(Method specific, Method original, Class<A> type) {
+		A found = AnnotatedElementUtils.findMergedAnnotation(specific, type);
+		if (found == null && specific != original) {
+			found = AnnotatedElementUtils.findMergedAnnotation(original, type);
+		}
+		return found;
+	}
+
+	private RememberOperation parse(Remember remember, Method method, Class<?> targetClass) {
+		Problems problems = new Problems("@Remember", method);
+		Expression key = problems.key(remember.key(),
+				() -> this.evaluator.parseKey(remember.key(), method, targetClass));
+		Duration ttl = Duration.ZERO;
+		if (StringUtils.hasLength(remember.ttl())) {
+			if (remember.forever()) {
+				problems.fail("ttl", remember.ttl(), "must be empty when forever = true");
+			}
+			ttl = problems.duration("ttl", remember.ttl(), false);
+		}
+		Expression condition = problems.expression("condition", remember.condition(),
+				() -> this.evaluator.parseCondition(remember.condition(), method, targetClass));
+		Expression unless = problems.expression("unless", remember.unless(),
+				() -> this.evaluator.parseUnless(remember.unless(), method, targetClass));
+		ResolvableType returnType = ResolvableType.forMethodReturnType(method, targetClass);
+		Class<?> rawReturnType = returnType.resolve(Object.class);
+		if (rawReturnType == void.class || rawReturnType == Void.class) {
+			problems.fail("key", remember.key(), "a method returning void has nothing to remember");
+		}
+		boolean optional = rawReturnType == Optional.class;
+		Type valueType = toType(optional ? returnType.getGeneric(0) : returnType);
+		return RememberOperation.of(key, ttl, remember.forever(), condition, unless, valueType, optional);
+	}
+
+	private WithLockOperation parse(WithLock withLock, Method method, Class<?> targetClass) {
+		Problems problems = new Problems("@WithLock", method);
+		Expression key = problems.key(withLock.key(),
+				() -> this.evaluator.parseKey(withLock.key(), method, targetClass));
+		Duration ttl = StringUtils.hasLength(withLock.ttl()) ? problems.duration("ttl", withLock.ttl(), false) : null;
+		Duration waitTime = StringUtils.hasLength(withLock.waitTime())
+				? problems.duration("waitTime", withLock.waitTime(), true) : null;
+		return new WithLockOperation(key, ttl, waitTime);
+	}
+
+	private ForgetOperation parse(Forget forget, Method method, Class<?> targetClass) {
+		Problems problems = new Problems("@Forget", method);
+		if (forget.keys().length == 0) {
+			problems.fail("keys", "{}", "at least one key is needed");
+		}
+		List<Expression> keys = new ArrayList<>(forget.keys().length);
+		for (String key : forget.keys()) {
+			keys.add(problems.key(key, () -> this.evaluator.parseKey(key, method, targetClass)));
+		}
+		return new ForgetOperation(List.copyOf(keys));
+	}
+
+	/**
+	 * A {@link Type} with every type variable resolved against the target class, boxed
+	 * for primitives, so that the serializer reads {@code List<User>} as such.
+	 */
+	static Type toType(ResolvableType type) {
+		Class<?> raw = ClassUtils.resolvePrimitiveIfNecessary(type.resolve(Object.class));
+		if (!type.hasGenerics() || raw.getTypeParameters().length != type.getGenerics().length) {
+			return raw;
+		}
+		ResolvableType[] generics = Arrays.stream(type.getGenerics())
+			.map((generic) -> ResolvableType.forType(toType(generic)))
+			.toArray(ResolvableType[]::new);
+		return ResolvableType.forClassWithGenerics(raw, generics).getType();
+	}
+
+	/**
+	 * {@code com.example.UserService.find(long)}, for messages.
+	 */
+	static String describe(Method method) {
+		return method.getDeclaringClass().getName() + "." + method.getName()
+				+ Arrays.stream(method.getParameterTypes())
+					.map(Class::getSimpleName)
+					.collect(Collectors.joining(", ", "(", ")"));
+	}
+
+	/** Builds the startup error messages of one annotation on one method. */
+	private static final class Problems {
+
+		private final String annotation;
+
+		private final Method method;
+
+		Problems(String annotation, Method method) {
+			this.annotation = annotation;
+			this.method = method;
+		}
+
+		Expression key(String value, ExpressionParser parser) {
+			if (!StringUtils.hasText(value)) {
+				fail("key", value, "a key expression is required");
+			}
+			return parse("key", value, parser);
+		}
+
+		@Nullable Expression expression(String attribute, String value, ExpressionParser parser) {
+			return StringUtils.hasText(value) ? parse(attribute, value, parser) : null;
+		}
+
+		Duration duration(String attribute, String value, boolean zeroAllowed) {
+			Duration duration;
+			try {
+				duration = DurationStyle.detectAndParse(value);
+			}
+			catch (IllegalArgumentException ex) {
+				throw failure(attribute, value, "not a duration; use a form such as 30s, 5m or PT10M", ex);
+			}
+			if (duration.isNegative() || (!zeroAllowed && duration.isZero())) {
+				fail(attribute, value, zeroAllowed ? "must not be negative" : "must be positive");
+			}
+			return duration;
+		}
+
+		void fail(String attribute, String value, String reason) {
+			throw failure(attribute, value, reason, null);
+		}
+
+		private Expression parse(String attribute, String value, ExpressionParser parser) {
+			try {
+				return parser.parse();
+			}
+			catch (ParseException ex) {
+				throw failure(attribute, value, "not valid SpEL: " + ex.getMessage(), ex);
+			}
+		}
+
+		private IllegalStateException failure(String attribute, String value, String reason,
+				@Nullable Exception cause) {
+			return new IllegalStateException("Invalid " + this.annotation + "(" + attribute + " = \"" + value
+					+ "\") on " + describe(this.method) + ": " + reason, cause);
+		}
+
+	}
+
+	@FunctionalInterface
+	private interface ExpressionParser {
+
+		Expression parse();
+
+	}
+
+}

@@ -1,0 +1,173 @@
+package io.github.saasframework.cache.autoconfigure;
+
+import io.github.saasframework.cache.Cache;
+import io.github.saasframework.cache.CacheConfig;
+import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.CacheOptions;
+import io.github.saasframework.cache.RedisCache;
+import io.github.saasframework.cache.annotation.Forget;
+import io.github.saasframework.cache.annotation.Remember;
+import io.github.saasframework.cache.annotation.WithLock;
+import io.github.saasframework.cache.serializer.CacheSerializer;
+import io.github.saasframework.cache.serializer.JsonCacheSerializer;
+import io.github.saasframework.cache.serializer.StringCacheSerializer;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+/**
+ * Auto-configuration of the Redis {@link Cache}: the {@code Cache} and
+ * {@link CacheSerializer} beans bound to {@code app.cache.*}, the advisors of
+ * {@link Remember @Remember}, {@link WithLock @WithLock} and {@link Forget @Forget}, and,
+ * when their libraries are present, Micrometer meters and a health indicator. Every bean
+ * backs off when the application defines its own, and {@code app.cache.enabled=false}
+ * switches all of them off.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+@ConditionalOnClass({ RedisConnectionFactory.class, RedisTemplate.class })
+@ConditionalOnBooleanProperty(name = "app.cache.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RedisCacheProperties.class)
+public final class RedisCacheAutoConfiguration {
+
+	RedisCacheAutoConfiguration() {
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(CacheSerializer.class)
+	CacheSerializer cacheSerializer(RedisCacheProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		if (properties.getSerializer() == RedisCacheProperties.SerializerType.STRING) {
+			return new StringCacheSerializer();
+		}
+		JsonMapper mapper = jsonMapper.getIfUnique();
+		return (mapper != null) ? new JsonCacheSerializer(mapper) : new JsonCacheSerializer();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(Cache.class)
+	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
+	RedisCache redisCache(RedisConnectionFactory connectionFactory, RedisCacheProperties properties,
+			CacheSerializer serializer, ObjectProvider<CacheMetricsRecorder> metricsRecorder) {
+		RedisTemplate<String, byte[]> template = new RedisTemplate<>();
+		template.setConnectionFactory(connectionFactory);
+		template.setKeySerializer(RedisSerializer.string());
+		template.setValueSerializer(RedisSerializer.byteArray());
+		template.setHashKeySerializer(RedisSerializer.string());
+		template.setHashValueSerializer(RedisSerializer.byteArray());
+		template.afterPropertiesSet();
+		CacheOptions options = CacheOptions.builder()
+			.metricsRecorder(metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE))
+			.build();
+		return RedisCache.create(template, cacheConfig(properties, serializer), options);
+	}
+
+	private static CacheConfig cacheConfig(RedisCacheProperties properties, CacheSerializer serializer) {
+		try {
+			return CacheConfig.builder()
+				.defaultTtl(properties.getDefaultTtl())
+				.keyPrefix(properties.getKeyPrefix())
+				.serializer(serializer)
+				.lockWait(properties.getLock().getDefaultWait())
+				.lockRetryInterval(properties.getLock().getRetryInterval())
+				.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid app.cache.* configuration: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static BeanFactoryPostProcessor cacheAutoProxyCreatorRegistrar() {
+		// as Boot's AopAutoConfiguration does; a no-op when it already registered one
+		return (beanFactory) -> {
+			if (beanFactory instanceof BeanDefinitionRegistry registry) {
+				AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
+			}
+		};
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static AnnotatedMethodCache cacheAnnotatedMethods() {
+		return new AnnotatedMethodCache(new CacheExpressionEvaluator());
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean(name = "rememberAdvisor")
+	static AnnotationInterceptorAdvisor rememberAdvisor(AnnotatedMethodCache cacheAnnotatedMethods,
+			ObjectProvider<Cache> cache) {
+		return new AnnotationInterceptorAdvisor(cacheAnnotatedMethods, Remember.class,
+				new RememberInterceptor(cacheAnnotatedMethods, cache), AnnotationInterceptorAdvisor.REMEMBER_ORDER);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean(name = "withLockAdvisor")
+	static AnnotationInterceptorAdvisor withLockAdvisor(AnnotatedMethodCache cacheAnnotatedMethods,
+			ObjectProvider<Cache> cache, ObjectProvider<RedisCacheProperties> properties) {
+		return new AnnotationInterceptorAdvisor(cacheAnnotatedMethods, WithLock.class,
+				new WithLockInterceptor(cacheAnnotatedMethods, cache, properties),
+				AnnotationInterceptorAdvisor.WITH_LOCK_ORDER);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean(name = "forgetAdvisor")
+	static AnnotationInterceptorAdvisor forgetAdvisor(AnnotatedMethodCache cacheAnnotatedMethods,
+			ObjectProvider<Cache> cache) {
+		return new AnnotationInterceptorAdvisor(cacheAnnotatedMethods, Forget.class,
+				new ForgetInterceptor(cacheAnnotatedMethods, cache), AnnotationInterceptorAdvisor.FORGET_ORDER);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(CacheMetricsRecorder.class)
+		CacheMetricsRecorder cacheMetricsRecorder(ObjectProvider<MeterRegistry> meterRegistry) {
+			MeterRegistry registry = meterRegistry.getIfUnique();
+			return (registry != null) ? new MicrometerCacheMetricsRecorder(registry) : CacheMetricsRecorder.NONE;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(AbstractHealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("appcache")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "appcacheHealthIndicator")
+		@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
+		RedisCacheHealthIndicator appcacheHealthIndicator(RedisConnectionFactory connectionFactory,
+				RedisCacheProperties properties) {
+			return new RedisCacheHealthIndicator(connectionFactory, properties.getKeyPrefix());
+		}
+
+	}
+
+}

@@ -1,0 +1,234 @@
+package io.github.saasframework.cache.autoconfigure;
+
+import io.github.saasframework.cache.annotation.Forget;
+import io.github.saasframework.cache.annotation.Remember;
+import io.github.saasframework.cache.annotation.WithLock;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.ClassUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Invalid cache annotations stop the application context at startup with a message naming
+ * the method, the attribute and the value. No Redis is involved: the annotations are
+ * parsed when the auto-proxy creator first looks at a bean.
+ */
+class CacheAnnotationValidationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RedisCacheAutoConfiguration.class));
+
+	@Test
+	void validAnnotationsAreProxiedWithoutAspectJOrBootsAopAutoConfiguration() {
+		assertThat(ClassUtils.isPresent("org.aspectj.weaver.Advice", getClass().getClassLoader()))
+			.as("aspectjweaver on the test classpath")
+			.isFalse();
+		this.contextRunner.withBean(Valid.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(AopUtils.isAopProxy(context.getBean(Valid.class))).isTrue();
+		});
+	}
+
+	@Test
+	void unannotatedBeansAreNotProxied() {
+		this.contextRunner.withBean(Plain.class)
+			.run((context) -> assertThat(AopUtils.isAopProxy(context.getBean(Plain.class))).isFalse());
+	}
+
+	@Test
+	void badTtlStopsStartup() {
+		assertStartupFailure(BadTtl.class,
+				"Invalid @Remember(ttl = \"5 minutes\") on " + BadTtl.class.getName() + ".find(long): not a duration");
+	}
+
+	@Test
+	void foreverWithTtlStopsStartup() {
+		assertStartupFailure(ForeverWithTtl.class, "Invalid @Remember(ttl = \"5m\") on "
+				+ ForeverWithTtl.class.getName() + ".find(long): must be empty when forever = true");
+	}
+
+	@Test
+	void unparsableKeyStopsStartup() {
+		assertStartupFailure(BadKey.class,
+				"Invalid @Remember(key = \"'user:' +\") on " + BadKey.class.getName() + ".find(long): not valid SpEL");
+	}
+
+	@Test
+	void unparsableConditionStopsStartup() {
+		assertStartupFailure(BadCondition.class, "Invalid @Remember(condition = \"#id >\") on "
+				+ BadCondition.class.getName() + ".find(long): not valid SpEL");
+	}
+
+	@Test
+	void unparsableUnlessStopsStartup() {
+		assertStartupFailure(BadUnless.class, "Invalid @Remember(unless = \"#result ==\") on "
+				+ BadUnless.class.getName() + ".find(long): not valid SpEL");
+	}
+
+	@Test
+	void rememberOnVoidMethodStopsStartup() {
+		assertStartupFailure(VoidRemember.class, "Invalid @Remember(key = \"'user:' + #id\") on "
+				+ VoidRemember.class.getName() + ".run(long): a method returning void has nothing to remember");
+	}
+
+	@Test
+	void badWaitTimeStopsStartup() {
+		assertStartupFailure(BadWaitTime.class, "Invalid @WithLock(waitTime = \"soon\") on "
+				+ BadWaitTime.class.getName() + ".run(long): not a duration");
+	}
+
+	@Test
+	void zeroLeaseStopsStartup() {
+		assertStartupFailure(ZeroLease.class,
+				"Invalid @WithLock(ttl = \"0s\") on " + ZeroLease.class.getName() + ".run(long): must be positive");
+	}
+
+	@Test
+	void negativeWaitTimeStopsStartup() {
+		assertStartupFailure(NegativeWait.class, "Invalid @WithLock(waitTime = \"-1s\") on "
+				+ NegativeWait.class.getName() + ".run(long): must not be negative");
+	}
+
+	@Test
+	void unparsableForgetKeyStopsStartup() {
+		assertStartupFailure(BadForgetKey.class, "Invalid @Forget(key = \"#id +\") on " + BadForgetKey.class.getName()
+				+ ".update(long): not valid SpEL");
+	}
+
+	@Test
+	void forgetWithoutKeysStopsStartup() {
+		assertStartupFailure(NoForgetKeys.class, "Invalid @Forget(keys = \"{}\") on " + NoForgetKeys.class.getName()
+				+ ".update(long): at least one key is needed");
+	}
+
+	private void assertStartupFailure(Class<?> beanClass, String message) {
+		this.contextRunner.withBean(beanClass).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining(IllegalStateException.class.getName() + ": " + message);
+		});
+	}
+
+	static class Valid {
+
+		@Remember(key = "'valid:' + #id", ttl = "PT10M", condition = "#id > 0", unless = "#result == null")
+		String find(long id) {
+			return "v";
+		}
+
+		@WithLock(key = "'lock:valid:' + #id", ttl = "30s", waitTime = "0s")
+		void run(long id) {
+		}
+
+		@Forget(keys = { "'valid:' + #id", "'other'" })
+		void update(long id) {
+		}
+
+	}
+
+	static class Plain {
+
+		String find(long id) {
+			return "v";
+		}
+
+	}
+
+	static class BadTtl {
+
+		@Remember(key = "'user:' + #id", ttl = "5 minutes")
+		String find(long id) {
+			return "v";
+		}
+
+	}
+
+	static class ForeverWithTtl {
+
+		@Remember(key = "'user:' + #id", ttl = "5m", forever = true)
+		String find(long id) {
+			return "v";
+		}
+
+	}
+
+	static class BadKey {
+
+		@Remember(key = "'user:' +")
+		String find(long id) {
+			return "v";
+		}
+
+	}
+
+	static class BadCondition {
+
+		@Remember(key = "'user:' + #id", condition = "#id >")
+		String find(long id) {
+			return "v";
+		}
+
+	}
+
+	static class BadUnless {
+
+		@Remember(key = "'user:' + #id", unless = "#result ==")
+		String find(long id) {
+			return "v";
+		}
+
+	}
+
+	static class VoidRemember {
+
+		@Remember(key = "'user:' + #id")
+		void run(long id) {
+		}
+
+	}
+
+	static class BadWaitTime {
+
+		@WithLock(key = "'lock:' + #id", waitTime = "soon")
+		void run(long id) {
+		}
+
+	}
+
+	static class ZeroLease {
+
+		@WithLock(key = "'lock:' + #id", ttl = "0s")
+		void run(long id) {
+		}
+
+	}
+
+	static class NegativeWait {
+
+		@WithLock(key = "'lock:' + #id", waitTime = "-1s")
+		void run(long id) {
+		}
+
+	}
+
+	static class BadForgetKey {
+
+		@Forget(keys = { "'ok'", "#id +" })
+		void update(long id) {
+		}
+
+	}
+
+	static class NoForgetKeys {
+
+		@Forget(keys = {})
+		void update(long id) {
+		}
+
+	}
+
+}

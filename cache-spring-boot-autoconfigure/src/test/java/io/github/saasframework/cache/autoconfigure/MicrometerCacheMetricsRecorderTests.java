@@ -1,0 +1,65 @@
+package io.github.saasframework.cache.autoconfigure;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.QueryTimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link MicrometerCacheMetricsRecorder}: names, tags and units of the meters.
+ */
+class MicrometerCacheMetricsRecorderTests {
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	private final MicrometerCacheMetricsRecorder recorder = new MicrometerCacheMetricsRecorder(this.registry);
+
+	@Test
+	void emptyPrefixIsTaggedReadably() {
+		this.recorder.recordGets("", 2, 1);
+		assertThat(this.registry.get("cache.gets").tags("cache", "(none)", "result", "hit").counter().count())
+			.isEqualTo(2);
+		assertThat(this.registry.get("cache.gets").tags("cache", "(none)", "result", "miss").counter().count())
+			.isEqualTo(1);
+	}
+
+	@Test
+	void prefixesAreTaggedApart() {
+		this.recorder.recordPuts("app", 3);
+		this.recorder.recordPuts("app:users", 1);
+		assertThat(this.registry.get("cache.puts").tag("cache", "app").counter().count()).isEqualTo(3);
+		assertThat(this.registry.get("cache.puts").tag("cache", "app:users").counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void loadsAndLockWaitsAreTimers() {
+		this.recorder.recordLoad("app", true, TimeUnit.MILLISECONDS.toNanos(30));
+		this.recorder.recordLockAcquisition("app", false, TimeUnit.MILLISECONDS.toNanos(100));
+		assertThat(this.registry.get("cache.loads")
+			.tags("cache", "app", "result", "success")
+			.timer()
+			.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(30);
+		assertThat(this.registry.get("cache.lock.wait")
+			.tags("cache", "app", "result", "not_acquired")
+			.timer()
+			.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(100);
+		assertThat(this.registry.get("cache.lock.acquisitions")
+			.tags("cache", "app", "result", "not_acquired")
+			.counter()
+			.count()).isEqualTo(1);
+	}
+
+	@Test
+	void failOpenIsCountedByException() {
+		this.recorder.recordFailOpen("app", new QueryTimeoutException("timeout"));
+		assertThat(this.registry.get("cache.fail.open")
+			.tags("cache", "app", "exception", "QueryTimeoutException")
+			.counter()
+			.count()).isEqualTo(1);
+	}
+
+}

@@ -1,0 +1,411 @@
+package io.github.saasframework.cache.autoconfigure;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.saasframework.cache.Cache;
+import io.github.saasframework.cache.CacheConfig;
+import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.RedisCache;
+import io.github.saasframework.cache.lock.LockNotAcquiredException;
+import io.github.saasframework.cache.serializer.CacheSerializer;
+import io.github.saasframework.cache.serializer.JsonCacheSerializer;
+import io.github.saasframework.cache.serializer.StringCacheSerializer;
+import io.github.saasframework.cache.testsupport.RedisServerExtension;
+import io.github.saasframework.cache.testsupport.RedisServerProcess;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.util.ClassUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link RedisCacheAutoConfiguration}, against the shared test
+ * {@code redis-server}.
+ */
+@ExtendWith(RedisServerExtension.class)
+class RedisCacheAutoConfigurationTests {
+
+	private static final String PREFIX = "autoconfig-tests";
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+				RedisCacheAutoConfiguration.class))
+		.withBean(DataRedisConnectionDetails.class, TestRedis::connectionDetails)
+		.withPropertyValues("app.cache.key-prefix=" + PREFIX);
+
+	@AfterEach
+	void cleanUp() {
+		TestRedis.flush(PREFIX);
+	}
+
+	@Test
+	void defaultBeansAreCreated() {
+		this.contextRunner.withPropertyValues("app.cache.key-prefix=").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(RedisCacheProperties.class);
+			assertThat(context).hasSingleBean(Cache.class).getBean(Cache.class).isInstanceOf(RedisCache.class);
+			assertThat(context).hasSingleBean(CacheSerializer.class)
+				.getBean(CacheSerializer.class)
+				.isInstanceOf(JsonCacheSerializer.class);
+			assertThat(context).hasBean("rememberAdvisor").hasBean("withLockAdvisor").hasBean("forgetAdvisor");
+			assertThat(context).hasSingleBean(RedisCacheHealthIndicator.class);
+			assertThat(context.getBean(Cache.class).prefix()).isEmpty();
+			assertThat(context).getBean(CacheMetricsRecorder.class).isSameAs(CacheMetricsRecorder.NONE);
+		});
+	}
+
+	@Test
+	void cacheWorksAgainstTheApplicationsRedis() {
+		this.contextRunner.run((context) -> {
+			Cache cache = context.getBean(Cache.class);
+			cache.set("greeting", "hello");
+			assertThat(cache.get("greeting", String.class)).contains("hello");
+			assertThat(RedisServerExtension.server().command("EXISTS", PREFIX + ":greeting")).isEqualTo(":1");
+		});
+	}
+
+	@Test
+	void keyPrefixPropertyNamespacesKeys() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(Cache.class).prefix()).isEqualTo(PREFIX));
+	}
+
+	@Test
+	void defaultTtlPropertyAppliesToValuesWrittenWithoutOne() {
+		this.contextRunner.withPropertyValues("app.cache.default-ttl=5m").run((context) -> {
+			Cache cache = context.getBean(Cache.class);
+			cache.set("ttl", "value");
+			assertThat(cache.getTtl("ttl"))
+				.hasValueSatisfying((ttl) -> assertThat(ttl).isLessThanOrEqualTo(Duration.ofMinutes(5))
+					.isGreaterThan(Duration.ofMinutes(4)));
+		});
+	}
+
+	@Test
+	void jsonSerializerUsesTheApplicationsJsonMapper() {
+		this.contextRunner.withPropertyValues("spring.jackson.property-naming-strategy=SNAKE_CASE").run((context) -> {
+			byte[] json = context.getBean(CacheSerializer.class).serialize(new Person("Ada", 36));
+			assertThat(new String(json)).isEqualTo("{\"first_name\":\"Ada\",\"age\":36}");
+		});
+	}
+
+	@Test
+	void jsonSerializerWorksWithoutJacksonAutoConfiguration() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisCacheAutoConfiguration.class))
+			.withBean(DataRedisConnectionDetails.class, TestRedis::connectionDetails)
+			.run((context) -> assertThat(context).getBean(CacheSerializer.class)
+				.isInstanceOf(JsonCacheSerializer.class));
+	}
+
+	@Test
+	void serializerPropertySelectsTheStringSerializer() {
+		this.contextRunner.withPropertyValues("app.cache.serializer=string").run((context) -> {
+			assertThat(context).getBean(CacheSerializer.class).isInstanceOf(StringCacheSerializer.class);
+			Cache cache = context.getBean(Cache.class);
+			cache.set("raw", "text");
+			assertThat(cache.get("raw", String.class)).contains("text");
+		});
+	}
+
+	@Test
+	void lockPropertiesAreBoundAndDefaultWaitAppliesToWithLock() {
+		this.contextRunner
+			.withPropertyValues("app.cache.lock.default-ttl=1m", "app.cache.lock.default-wait=100ms",
+					"app.cache.lock.retry-interval=10ms")
+			.run((context) -> {
+				RedisCacheProperties.Lock lock = context.getBean(RedisCacheProperties.class).getLock();
+				assertThat(lock.getDefaultTtl()).isEqualTo(Duration.ofMinutes(1));
+				assertThat(lock.getDefaultWait()).isEqualTo(Duration.ofMillis(100));
+				assertThat(lock.getRetryInterval()).isEqualTo(Duration.ofMillis(10));
+				Cache cache = context.getBean(Cache.class);
+				try (var held = cache.lock("lock:props", Duration.ofSeconds(30))) {
+					held.acquire(Duration.ZERO);
+					AtomicInteger runs = new AtomicInteger();
+					assertThatExceptionOfType(LockNotAcquiredException.class)
+						.isThrownBy(() -> cache.withLock("lock:props", Duration.ofSeconds(1), runs::incrementAndGet));
+					assertThat(runs).hasValue(0);
+				}
+			});
+	}
+
+	@Test
+	void invalidPropertyFailsStartupNamingIt() {
+		this.contextRunner.withPropertyValues("app.cache.key-prefix=bad:").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("keyPrefix");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("Invalid app.cache.* configuration");
+		});
+	}
+
+	@Test
+	void cacheBacksOffWhenUserDefinesOne() {
+		this.contextRunner.withUserConfiguration(UserCacheConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(Cache.class);
+			assertThat(context.getBean(Cache.class)).isSameAs(context.getBean("userCache"));
+			assertThat(context).hasBean("rememberAdvisor");
+		});
+	}
+
+	@Test
+	void serializerBacksOffWhenUserDefinesOneAndWinsOverTheProperty() {
+		this.contextRunner.withUserConfiguration(UserSerializerConfiguration.class)
+			.withPropertyValues("app.cache.serializer=string")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CacheSerializer.class);
+				assertThat(context.getBean(CacheSerializer.class)).isSameAs(context.getBean("userSerializer"));
+				Cache cache = context.getBean(Cache.class);
+				cache.set("user-serializer", new Person("Ada", 36));
+				assertThat(cache.get("user-serializer", Person.class)).contains(new Person("Ada", 36));
+			});
+	}
+
+	@Test
+	void metricsRecorderBacksOffWhenUserDefinesOneAndTheCacheUsesIt() {
+		this.contextRunner.withUserConfiguration(UserRecorderConfiguration.class)
+			.withBean(SimpleMeterRegistry.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CacheMetricsRecorder.class);
+				CountingRecorder recorder = context.getBean(CountingRecorder.class);
+				context.getBean(Cache.class).set("counted", "value");
+				assertThat(recorder.puts).hasValue(1);
+				assertThat(context.getBean(SimpleMeterRegistry.class).find("cache.puts").counter()).isNull();
+			});
+	}
+
+	@Test
+	void micrometerRecorderIsUsedWhenAMeterRegistryExists() {
+		this.contextRunner.withBean(SimpleMeterRegistry.class).run((context) -> {
+			assertThat(context).getBean(CacheMetricsRecorder.class).isInstanceOf(MicrometerCacheMetricsRecorder.class);
+			context.getBean(Cache.class).get("absent", String.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("cache.gets").tags("cache", PREFIX, "result", "miss").counter().count())
+				.isEqualTo(1.0);
+		});
+	}
+
+	@Test
+	void advisorsBackOffWhenUserDefinesThemByName() {
+		this.contextRunner.withUserConfiguration(UserAdvisorsConfiguration.class).run((context) -> {
+			assertThat(context.getBean("rememberAdvisor")).isEqualTo("user");
+			assertThat(context.getBean("withLockAdvisor")).isEqualTo("user");
+			assertThat(context.getBean("forgetAdvisor")).isEqualTo("user");
+			assertThat(context).doesNotHaveBean(AnnotationInterceptorAdvisor.class);
+		});
+	}
+
+	@Test
+	void healthIndicatorBacksOffWhenUserDefinesOne() {
+		this.contextRunner.withUserConfiguration(UserHealthConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(RedisCacheHealthIndicator.class);
+			assertThat(context).hasBean("appcacheHealthIndicator");
+		});
+	}
+
+	@Test
+	void healthIndicatorCanBeDisabled() {
+		this.contextRunner.withPropertyValues("management.health.appcache.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(Cache.class)
+				.doesNotHaveBean(RedisCacheHealthIndicator.class));
+	}
+
+	@Test
+	void healthIsUpWhenRedisAnswersPing() {
+		this.contextRunner.run((context) -> {
+			Health health = context.getBean(RedisCacheHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("ping", "PONG").containsEntry("keyPrefix", PREFIX);
+		});
+	}
+
+	@Test
+	void healthIsDownWithTheErrorWhenRedisIsUnreachable() {
+		int deadPort = RedisServerProcess.freePort();
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisCacheAutoConfiguration.class))
+			.withBean(DataRedisConnectionDetails.class, () -> TestRedis.connectionDetails(deadPort))
+			.withPropertyValues("spring.data.redis.connect-timeout=500ms", "spring.data.redis.timeout=500ms")
+			.run((context) -> {
+				Health health = context.getBean(HealthIndicator.class).health();
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsKey("error");
+			});
+	}
+
+	@Test
+	void noBeansWhenDisabled() {
+		this.contextRunner.withPropertyValues("app.cache.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(RedisConnectionFactory.class);
+			assertThat(Arrays.stream(context.getBeanDefinitionNames())
+				.filter((name) -> !context.isTypeMatch(name, DataRedisConnectionDetails.class))
+				.map(context::getType))
+				.noneMatch((type) -> type != null && type.getName().startsWith("io.github.saasframework.cache"));
+			assertThat(context).doesNotHaveBean(Cache.class)
+				.doesNotHaveBean(CacheSerializer.class)
+				.doesNotHaveBean(RedisCacheProperties.class)
+				.doesNotHaveBean("rememberAdvisor");
+		});
+	}
+
+	@Test
+	void noBeansWithoutSpringDataRedis() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RedisTemplate.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(Cache.class)
+				.doesNotHaveBean(RedisCacheProperties.class)
+				.doesNotHaveBean("rememberAdvisor"));
+	}
+
+	@Test
+	void noCacheWithoutAConnectionFactory() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisCacheAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(Cache.class)
+				.doesNotHaveBean(RedisCacheHealthIndicator.class));
+	}
+
+	@Test
+	void noMetricsRecorderWithoutMicrometer() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(Cache.class)
+				.doesNotHaveBean(CacheMetricsRecorder.class));
+	}
+
+	@Test
+	void noHealthIndicatorWithoutBootHealth() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(AbstractHealthIndicator.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(Cache.class)
+				.doesNotHaveBean("appcacheHealthIndicator"));
+	}
+
+	@Test
+	void autoConfigurationIsListedInTheImportsFile() {
+		assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).getCandidates())
+			.contains(RedisCacheAutoConfiguration.class.getName());
+	}
+
+	@Test
+	void everyNameInTheImportsFileResolves() throws IOException {
+		String imports = new ClassPathResource(
+				"META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")
+			.getContentAsString(StandardCharsets.UTF_8);
+		List<String> names = imports.lines().map(String::trim).filter((line) -> !line.isEmpty()).toList();
+		assertThat(names).containsExactly(RedisCacheAutoConfiguration.class.getName());
+		assertThat(names).allSatisfy(
+				(name) -> assertThat(ClassUtils.isPresent(name, getClass().getClassLoader())).as(name).isTrue());
+	}
+
+	@Test
+	void everyAfterNameResolves() {
+		String[] afterNames = RedisCacheAutoConfiguration.class.getAnnotation(AutoConfiguration.class).afterName();
+		assertThat(afterNames).isNotEmpty();
+		assertThat(afterNames).allSatisfy(
+				(name) -> assertThat(ClassUtils.isPresent(name, getClass().getClassLoader())).as(name).isTrue());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCacheConfiguration {
+
+		@Bean
+		Cache userCache() {
+			return RedisCache.create(RedisServerExtension.connectionFactory(),
+					CacheConfig.builder().keyPrefix(PREFIX).build());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserSerializerConfiguration {
+
+		@Bean
+		CacheSerializer userSerializer() {
+			return new JsonCacheSerializer();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserRecorderConfiguration {
+
+		@Bean
+		CountingRecorder userRecorder() {
+			return new CountingRecorder();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserAdvisorsConfiguration {
+
+		@Bean
+		String rememberAdvisor() {
+			return "user";
+		}
+
+		@Bean
+		String withLockAdvisor() {
+			return "user";
+		}
+
+		@Bean
+		String forgetAdvisor() {
+			return "user";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserHealthConfiguration {
+
+		@Bean
+		HealthIndicator appcacheHealthIndicator() {
+			return () -> Health.up().build();
+		}
+
+	}
+
+	static class CountingRecorder implements CacheMetricsRecorder {
+
+		final AtomicInteger puts = new AtomicInteger();
+
+		@Override
+		public void recordPuts(String prefix, int count) {
+			this.puts.addAndGet(count);
+		}
+
+	}
+
+	record Person(String firstName, int age) {
+	}
+
+}

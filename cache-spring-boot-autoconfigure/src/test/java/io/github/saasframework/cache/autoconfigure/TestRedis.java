@@ -1,0 +1,39 @@
+package io.github.saasframework.cache.autoconfigure;
+
+import io.github.saasframework.cache.CacheConfig;
+import io.github.saasframework.cache.RedisCache;
+import io.github.saasframework.cache.testsupport.RedisServerExtension;
+
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+
+/**
+ * Connects the tests' application contexts to the shared test {@code redis-server} and
+ * cleans a test's prefix.
+ */
+final class TestRedis {
+
+	private TestRedis() {
+	}
+
+	static DataRedisConnectionDetails connectionDetails() {
+		return connectionDetails(RedisServerExtension.server().port());
+	}
+
+	static DataRedisConnectionDetails connectionDetails(int port) {
+		return new DataRedisConnectionDetails() {
+
+			@Override
+			public Standalone getStandalone() {
+				return Standalone.of("127.0.0.1", port);
+			}
+
+		};
+	}
+
+	/** Removes every key under the prefix, and only those. */
+	static void flush(String prefix) {
+		RedisCache.create(RedisServerExtension.connectionFactory(), CacheConfig.builder().keyPrefix(prefix).build())
+			.flushPrefix();
+	}
+
+}
