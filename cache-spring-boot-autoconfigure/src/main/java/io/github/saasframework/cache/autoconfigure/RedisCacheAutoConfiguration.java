@@ -76,10 +76,27 @@ public final class RedisCacheAutoConfiguration {
 		template.setHashKeySerializer(RedisSerializer.string());
 		template.setHashValueSerializer(RedisSerializer.byteArray());
 		template.afterPropertiesSet();
-		CacheOptions options = CacheOptions.builder()
-			.metricsRecorder(metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE))
-			.build();
-		return RedisCache.create(template, cacheConfig(properties, serializer), options);
+		return RedisCache.create(template, cacheConfig(properties, serializer),
+				cacheOptions(properties, metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE)));
+	}
+
+	private static CacheOptions cacheOptions(RedisCacheProperties properties, CacheMetricsRecorder recorder) {
+		RedisCacheProperties.Remember remember = properties.getRemember();
+		try {
+			return CacheOptions.builder()
+				.metricsRecorder(recorder)
+				.distributedSingleFlight(remember.isDistributed())
+				.loadLease(remember.getLease())
+				.loadWait(remember.getWait())
+				.failOpen(remember.isFailOpen())
+				.cacheNulls(remember.isCacheNulls())
+				.nullTtl(remember.getNullTtl())
+				.ttlJitter(properties.getTtlJitter())
+				.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid app.cache.* configuration: " + ex.getMessage(), ex);
+		}
 	}
 
 	private static CacheConfig cacheConfig(RedisCacheProperties properties, CacheSerializer serializer) {

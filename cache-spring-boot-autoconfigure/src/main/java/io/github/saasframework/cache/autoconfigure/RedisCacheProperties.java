@@ -36,7 +36,16 @@ public class RedisCacheProperties {
 	 */
 	private SerializerType serializer = SerializerType.JSON;
 
+	/**
+	 * Fraction by which entry TTLs (set, setAll, remember and @Remember) are randomly
+	 * shortened, so that entries written together do not expire together; 0 for none,
+	 * below 1. Locks and counters are never jittered.
+	 */
+	private double ttlJitter;
+
 	private final Lock lock = new Lock();
+
+	private final Remember remember = new Remember();
 
 	/**
 	 * Whether the auto-configuration is enabled.
@@ -103,11 +112,176 @@ public class RedisCacheProperties {
 	}
 
 	/**
+	 * Fraction by which entry TTLs are randomly shortened.
+	 * @return the jitter, 0 for none
+	 */
+	public double getTtlJitter() {
+		return this.ttlJitter;
+	}
+
+	/**
+	 * Sets the fraction by which entry TTLs are randomly shortened.
+	 * @param ttlJitter from 0 (none) to below 1
+	 */
+	public void setTtlJitter(double ttlJitter) {
+		this.ttlJitter = ttlJitter;
+	}
+
+	/**
 	 * Settings of distributed locks.
 	 * @return the lock settings
 	 */
 	public Lock getLock() {
 		return this.lock;
+	}
+
+	/**
+	 * Settings of remember and @Remember.
+	 * @return the remember settings
+	 */
+	public Remember getRemember() {
+		return this.remember;
+	}
+
+	/**
+	 * How remember and @Remember protect the system behind the cache, bound to
+	 * {@code app.cache.remember.*}.
+	 *
+	 * @since 0.1.0
+	 */
+	public static class Remember {
+
+		/**
+		 * Whether a miss takes a per-key load lease in Redis, so that across all
+		 * instances only one runs the loader while the others wait for its value.
+		 */
+		private boolean distributed = true;
+
+		/**
+		 * How long a load lease lasts; when the loading instance dies or its loader runs
+		 * longer, another instance takes over.
+		 */
+		private Duration lease = Duration.ofSeconds(10);
+
+		/**
+		 * How long a caller waits for another instance's load before it runs the loader
+		 * itself.
+		 */
+		private Duration wait = Duration.ofSeconds(5);
+
+		/**
+		 * Whether remember runs the loader and returns its value, uncached, when Redis is
+		 * unreachable or times out (instead of throwing).
+		 */
+		private boolean failOpen = true;
+
+		/**
+		 * Whether a null or empty Optional result is stored as a marker for null-ttl, so
+		 * a missing row is not loaded again on every call.
+		 */
+		private boolean cacheNulls = false;
+
+		/**
+		 * How long a null marker lives.
+		 */
+		private Duration nullTtl = Duration.ofSeconds(30);
+
+		/**
+		 * Whether misses coordinate across instances through a load lease.
+		 * @return {@code true} by default
+		 */
+		public boolean isDistributed() {
+			return this.distributed;
+		}
+
+		/**
+		 * Sets whether misses coordinate across instances.
+		 * @param distributed whether to take a load lease per key
+		 */
+		public void setDistributed(boolean distributed) {
+			this.distributed = distributed;
+		}
+
+		/**
+		 * How long a load lease lasts.
+		 * @return the lease
+		 */
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		/**
+		 * Sets how long a load lease lasts.
+		 * @param lease a positive duration
+		 */
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		/**
+		 * How long a caller waits for another instance's load.
+		 * @return the wait bound
+		 */
+		public Duration getWait() {
+			return this.wait;
+		}
+
+		/**
+		 * Sets how long a caller waits for another instance's load.
+		 * @param wait zero or positive
+		 */
+		public void setWait(Duration wait) {
+			this.wait = wait;
+		}
+
+		/**
+		 * Whether remember answers from the loader when Redis fails.
+		 * @return {@code true} by default
+		 */
+		public boolean isFailOpen() {
+			return this.failOpen;
+		}
+
+		/**
+		 * Sets whether remember answers from the loader when Redis fails.
+		 * @param failOpen whether to fail open
+		 */
+		public void setFailOpen(boolean failOpen) {
+			this.failOpen = failOpen;
+		}
+
+		/**
+		 * Whether null results are cached as a marker.
+		 * @return {@code false} by default
+		 */
+		public boolean isCacheNulls() {
+			return this.cacheNulls;
+		}
+
+		/**
+		 * Sets whether null results are cached as a marker.
+		 * @param cacheNulls whether to cache nulls
+		 */
+		public void setCacheNulls(boolean cacheNulls) {
+			this.cacheNulls = cacheNulls;
+		}
+
+		/**
+		 * How long a null marker lives.
+		 * @return the null TTL
+		 */
+		public Duration getNullTtl() {
+			return this.nullTtl;
+		}
+
+		/**
+		 * Sets how long a null marker lives.
+		 * @param nullTtl a positive duration
+		 */
+		public void setNullTtl(Duration nullTtl) {
+			this.nullTtl = nullTtl;
+		}
+
 	}
 
 	/**

@@ -38,6 +38,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.util.ClassUtils;
@@ -154,6 +155,63 @@ class RedisCacheAutoConfigurationTests {
 					assertThat(runs).hasValue(0);
 				}
 			});
+	}
+
+	@Test
+	void rememberFailsOpenByDefault_andThrowsWhenFailOpenIsOff() {
+		int deadPort = RedisServerProcess.freePort();
+		ApplicationContextRunner deadRedis = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					RedisCacheAutoConfiguration.class))
+			.withBean(DataRedisConnectionDetails.class, () -> TestRedis.connectionDetails(deadPort))
+			.withPropertyValues("spring.data.redis.timeout=300ms", "spring.data.redis.connect-timeout=300ms");
+		deadRedis.run((context) -> assertThat(
+				context.getBean(Cache.class).remember("k", Duration.ZERO, String.class, () -> "from-loader"))
+			.isEqualTo("from-loader"));
+		deadRedis.withPropertyValues("app.cache.remember.fail-open=false")
+			.run((context) -> assertThatExceptionOfType(DataAccessException.class)
+				.isThrownBy(() -> context.getBean(Cache.class).remember("k", Duration.ZERO, String.class, () -> "x")));
+	}
+
+	@Test
+	void cacheNullsPropertyStoresNullResults() {
+		this.contextRunner.withPropertyValues("app.cache.remember.cache-nulls=true", "app.cache.remember.null-ttl=7s")
+			.run((context) -> {
+				Cache cache = context.getBean(Cache.class);
+				AtomicInteger loads = new AtomicInteger();
+				for (int i = 0; i < 3; i++) {
+					cache.remember("absent", Duration.ZERO, String.class, () -> {
+						loads.incrementAndGet();
+						return null;
+					});
+				}
+				assertThat(loads).hasValue(1);
+				assertThat(cache.getTtl("absent"))
+					.hasValueSatisfying((ttl) -> assertThat(ttl).isLessThanOrEqualTo(Duration.ofSeconds(7)));
+			});
+	}
+
+	@Test
+	void ttlJitterPropertyShortensEntryTtls() {
+		this.contextRunner.withPropertyValues("app.cache.ttl-jitter=0.5").run((context) -> {
+			Cache cache = context.getBean(Cache.class);
+			java.util.Set<Long> ttls = new java.util.HashSet<>();
+			for (int i = 0; i < 20; i++) {
+				cache.set("j" + i, "v", Duration.ofSeconds(100));
+				ttls.add(cache.getTtl("j" + i).orElseThrow().toSeconds());
+			}
+			assertThat(ttls).allSatisfy((ttl) -> assertThat(ttl).isBetween(49L, 100L));
+			assertThat(ttls).hasSizeGreaterThan(5);
+		});
+	}
+
+	@Test
+	void invalidRememberPropertyFailsStartupNamingIt() {
+		this.contextRunner.withPropertyValues("app.cache.ttl-jitter=1.5").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("ttlJitter")
+				.hasStackTraceContaining("Invalid app.cache.* configuration");
+		});
 	}
 
 	@Test

@@ -31,6 +31,13 @@ class RedisCachePropertiesTests {
 		assertThat(properties.getLock().getDefaultTtl()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getLock().getDefaultWait()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(properties.getLock().getRetryInterval()).isEqualTo(Duration.ofMillis(50));
+		assertThat(properties.getTtlJitter()).isZero();
+		assertThat(properties.getRemember().isDistributed()).isTrue();
+		assertThat(properties.getRemember().getLease()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(properties.getRemember().getWait()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(properties.getRemember().isFailOpen()).isTrue();
+		assertThat(properties.getRemember().isCacheNulls()).isFalse();
+		assertThat(properties.getRemember().getNullTtl()).isEqualTo(Duration.ofSeconds(30));
 	}
 
 	@Test
@@ -43,6 +50,13 @@ class RedisCachePropertiesTests {
 		source.put("app.cache.lock.default-ttl", "PT1M");
 		source.put("app.cache.lock.default-wait", "250ms");
 		source.put("app.cache.lock.retry-interval", "5ms");
+		source.put("app.cache.ttl-jitter", "0.2");
+		source.put("app.cache.remember.distributed", "false");
+		source.put("app.cache.remember.lease", "20s");
+		source.put("app.cache.remember.wait", "1s");
+		source.put("app.cache.remember.fail-open", "false");
+		source.put("app.cache.remember.cache-nulls", "true");
+		source.put("app.cache.remember.null-ttl", "15s");
 		RedisCacheProperties properties = new Binder(new MapConfigurationPropertySource(source))
 			.bindOrCreate("app.cache", RedisCacheProperties.class);
 		assertThat(properties.isEnabled()).isFalse();
@@ -52,6 +66,13 @@ class RedisCachePropertiesTests {
 		assertThat(properties.getLock().getDefaultTtl()).isEqualTo(Duration.ofMinutes(1));
 		assertThat(properties.getLock().getDefaultWait()).isEqualTo(Duration.ofMillis(250));
 		assertThat(properties.getLock().getRetryInterval()).isEqualTo(Duration.ofMillis(5));
+		assertThat(properties.getTtlJitter()).isEqualTo(0.2);
+		assertThat(properties.getRemember().isDistributed()).isFalse();
+		assertThat(properties.getRemember().getLease()).isEqualTo(Duration.ofSeconds(20));
+		assertThat(properties.getRemember().getWait()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(properties.getRemember().isFailOpen()).isFalse();
+		assertThat(properties.getRemember().isCacheNulls()).isTrue();
+		assertThat(properties.getRemember().getNullTtl()).isEqualTo(Duration.ofSeconds(15));
 	}
 
 	@Test
@@ -65,7 +86,9 @@ class RedisCachePropertiesTests {
 		metadata.get("properties").forEach((property) -> byName.put(property.get("name").asString(), property));
 		assertThat(byName).containsOnlyKeys("app.cache.enabled", "app.cache.default-ttl", "app.cache.key-prefix",
 				"app.cache.serializer", "app.cache.lock.default-ttl", "app.cache.lock.default-wait",
-				"app.cache.lock.retry-interval");
+				"app.cache.lock.retry-interval", "app.cache.ttl-jitter", "app.cache.remember.distributed",
+				"app.cache.remember.lease", "app.cache.remember.wait", "app.cache.remember.fail-open",
+				"app.cache.remember.cache-nulls", "app.cache.remember.null-ttl");
 		byName.forEach((name, property) -> assertThat(property.path("description").asString()).as(name).isNotBlank());
 		Map<String, String> defaults = new HashMap<>();
 		byName.forEach((name, property) -> {
