@@ -1,0 +1,65 @@
+package io.github.saasframework.cache.sample;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.saasframework.cache.Cache;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The Go package's "basic cache" example: set, get and delete a JSON object, TTL visible.
+ */
+@RestController
+@RequestMapping("/api/users")
+class UserController {
+
+	private final Cache cache;
+
+	UserController(Cache cache) {
+		this.cache = cache;
+	}
+
+	@PutMapping("/{id}")
+	Map<String, Object> put(@PathVariable long id, @RequestBody UserBody body,
+			@RequestParam(defaultValue = "0") long ttlSeconds) {
+		User user = new User(id, body.name(), body.email());
+		// 0 = the default TTL (app.cache.default-ttl); a negative TTL is refused with a
+		// 400
+		this.cache.set("user:" + id, user, Duration.ofSeconds(ttlSeconds));
+		return view(user, "user:" + id);
+	}
+
+	@GetMapping("/{id}")
+	ResponseEntity<Map<String, Object>> get(@PathVariable long id) {
+		return this.cache.get("user:" + id, User.class)
+			.map((user) -> ResponseEntity.ok(view(user, "user:" + id)))
+			.orElseGet(() -> ResponseEntity.notFound().build());
+	}
+
+	@DeleteMapping("/{id}")
+	Map<String, Object> delete(@PathVariable long id) {
+		return Map.of("deleted", this.cache.delete("user:" + id));
+	}
+
+	private Map<String, Object> view(User user, String key) {
+		Map<String, Object> view = new LinkedHashMap<>();
+		view.put("user", user);
+		view.put("key", this.cache.prefix() + ":" + key);
+		view.put("ttlSeconds", this.cache.getTtl(key).map(Duration::toSeconds).orElse(-2L));
+		return view;
+	}
+
+	record UserBody(String name, String email) {
+	}
+
+}
