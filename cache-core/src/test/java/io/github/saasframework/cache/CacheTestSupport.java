@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
+import io.github.saasframework.cache.testsupport.RedisTemplates;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializer;
 
 /**
  * Small helpers shared by the core tests that run on the shared test server's database 0.
@@ -32,12 +32,7 @@ final class CacheTestSupport {
 	}
 
 	static RedisTemplate<String, byte[]> rawTemplate() {
-		RedisTemplate<String, byte[]> template = new RedisTemplate<>();
-		template.setConnectionFactory(RedisServerExtension.connectionFactory());
-		template.setKeySerializer(RedisSerializer.string());
-		template.setValueSerializer(RedisSerializer.byteArray());
-		template.afterPropertiesSet();
-		return template;
+		return RedisTemplates.bytes(RedisServerExtension.connectionFactory());
 	}
 
 	static long pttl(RedisTemplate<String, byte[]> template, String redisKey) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
+import io.github.saasframework.cache.testsupport.RedisTemplates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,7 +25,8 @@ class RedisCacheMetricsTests {
 
 	private final List<String> events = new CopyOnWriteArrayList<>();
 
-	private final Cache cache = RedisCache.create(template(), CacheConfig.builder().keyPrefix(PREFIX).build(),
+	private final Cache cache = RedisCache.create(RedisTemplates.bytes(RedisServerExtension.connectionFactory()),
+			CacheConfig.builder().keyPrefix(PREFIX).build(),
 			CacheOptions.builder().metricsRecorder(new CacheMetricsRecorder() {
 
 				@Override
@@ -67,15 +69,6 @@ class RedisCacheMetricsTests {
 		this.events.clear();
 		this.cache.remember("k", Duration.ZERO, String.class, () -> "other");
 		assertThat(this.events).containsExactly("gets " + PREFIX + " 1/0");
-	}
-
-	private static RedisTemplate<String, byte[]> template() {
-		RedisTemplate<String, byte[]> template = new RedisTemplate<>();
-		template.setConnectionFactory(RedisServerExtension.connectionFactory());
-		template.setKeySerializer(RedisSerializer.string());
-		template.setValueSerializer(RedisSerializer.byteArray());
-		template.afterPropertiesSet();
-		return template;
 	}
 
 }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -14,6 +13,7 @@ import io.github.saasframework.cache.lock.LockNotHeldException;
 import io.github.saasframework.cache.serializer.CacheSerializationException;
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
 import io.github.saasframework.cache.testsupport.RedisServerProcess;
+import io.github.saasframework.cache.testsupport.RedisTemplates;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -56,11 +55,7 @@ class ResilienceTests {
 	}
 
 	private RedisCache cache(CacheOptions.Builder options) {
-		RedisTemplate<String, byte[]> template = new RedisTemplate<>();
-		template.setConnectionFactory(this.factory);
-		template.setKeySerializer(RedisSerializer.string());
-		template.setValueSerializer(RedisSerializer.byteArray());
-		template.afterPropertiesSet();
+		RedisTemplate<String, byte[]> template = RedisTemplates.bytes(this.factory);
 		return RedisCache.create(template, CacheConfig.builder().keyPrefix("res").build(),
 				options.metricsRecorder(this.recorder).build());
 	}
@@ -148,7 +143,8 @@ class ResilienceTests {
 		assertThat(cache.get("missing-row", Person.class)).isEmpty();
 		assertThat(cache.get("missing-row", String.class)).isEmpty();
 		assertThat(cache.getAll(List.of("missing-row"), String.class)).isEmpty();
-		byte[] marker = new RedisTemplateView(this.factory).get("res:missing-row");
+		byte[] marker = RedisTemplates.bytes(this.factory).opsForValue().get("res:missing-row");
+		assertThat(marker).isNotNull();
 		assertThatExceptionOfType(CacheSerializationException.class).isThrownBy(() -> cache.set("other", marker));
 		assertThatExceptionOfType(CacheSerializationException.class)
 			.isThrownBy(() -> cache.set("other", new String(marker, StandardCharsets.UTF_8)));
@@ -191,24 +187,6 @@ class ResilienceTests {
 		}
 		assertThatIllegalArgumentException().isThrownBy(() -> CacheOptions.builder().ttlJitter(1.0));
 		assertThatIllegalArgumentException().isThrownBy(() -> CacheOptions.builder().ttlJitter(-0.1));
-	}
-
-	/** Raw reads that bypass the cache, to look at what it stored. */
-	private static final class RedisTemplateView {
-
-		private final RedisTemplate<String, byte[]> template = new RedisTemplate<>();
-
-		RedisTemplateView(LettuceConnectionFactory factory) {
-			this.template.setConnectionFactory(factory);
-			this.template.setKeySerializer(RedisSerializer.string());
-			this.template.setValueSerializer(RedisSerializer.byteArray());
-			this.template.afterPropertiesSet();
-		}
-
-		byte[] get(String key) {
-			return Optional.ofNullable(this.template.opsForValue().get(key)).orElseThrow();
-		}
-
 	}
 
 	private static final class CountingRecorder implements CacheMetricsRecorder {

@@ -32,7 +32,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializer;
 
 /**
  * Auto-configuration of the Redis {@link Cache}: the {@code Cache} and
@@ -69,14 +68,7 @@ public final class RedisCacheAutoConfiguration {
 	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 	RedisCache redisCache(RedisConnectionFactory connectionFactory, RedisCacheProperties properties,
 			CacheSerializer serializer, ObjectProvider<CacheMetricsRecorder> metricsRecorder) {
-		RedisTemplate<String, byte[]> template = new RedisTemplate<>();
-		template.setConnectionFactory(connectionFactory);
-		template.setKeySerializer(RedisSerializer.string());
-		template.setValueSerializer(RedisSerializer.byteArray());
-		template.setHashKeySerializer(RedisSerializer.string());
-		template.setHashValueSerializer(RedisSerializer.byteArray());
-		template.afterPropertiesSet();
-		return RedisCache.create(template, cacheConfig(properties, serializer),
+		return RedisCache.create(connectionFactory, cacheConfig(properties, serializer),
 				cacheOptions(properties, metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE)));
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
+import io.github.saasframework.cache.testsupport.RedisTemplates;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -44,7 +44,7 @@ class SampleApplicationTests {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	private final RedisTemplate<String, byte[]> redis = redisTemplate();
+	private final RedisTemplate<String, byte[]> redis = RedisTemplates.bytes(RedisServerExtension.connectionFactory());
 
 	@LocalServerPort
 	private int port;
@@ -297,15 +297,6 @@ class SampleApplicationTests {
 		catch (Exception ex) {
 			throw new IllegalStateException(method + " " + path + " failed", ex);
 		}
-	}
-
-	private static RedisTemplate<String, byte[]> redisTemplate() {
-		RedisTemplate<String, byte[]> template = new RedisTemplate<>();
-		template.setConnectionFactory(RedisServerExtension.connectionFactory());
-		template.setKeySerializer(RedisSerializer.string());
-		template.setValueSerializer(RedisSerializer.byteArray());
-		template.afterPropertiesSet();
-		return template;
 	}
 
 	record Response(int status, String body, HttpHeaders headers) {
