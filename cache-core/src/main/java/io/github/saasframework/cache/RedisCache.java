@@ -19,6 +19,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
+import org.springframework.data.redis.connection.ClusterSlotHashUtil;
+import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SetCondition;
@@ -483,9 +486,26 @@ public final class RedisCache implements Cache {
 		byte[] from = rawKey(oldKey, "oldKey");
 		byte[] to = rawKey(newKey, "newKey");
 		this.template.execute((RedisConnection connection) -> {
+			if (connection instanceof RedisClusterConnection) {
+				requireSameSlot(oldKey, from, newKey, to);
+			}
 			connection.keyCommands().rename(from, to);
 			return null;
 		}, true);
+	}
+
+	private static void requireSameSlot(String oldKey, byte[] from, String newKey, byte[] to) {
+		int fromSlot = ClusterSlotHashUtil.calculateSlot(from);
+		int toSlot = ClusterSlotHashUtil.calculateSlot(to);
+		if (fromSlot != toSlot) {
+			// Spring Data would fall back to DUMP + RESTORE + DEL: not atomic, and the
+			// TTL
+			// is lost
+			throw new InvalidDataAccessApiUsageException("Cannot rename '" + oldKey + "' to '" + newKey
+					+ "' on a Redis Cluster: the keys are in different hash slots (" + fromSlot + " and " + toSlot
+					+ "), and RENAME is atomic only within one slot. Give both keys the same {hash tag}, "
+					+ "such as '{order:42}:draft' and '{order:42}:final'");
+		}
 	}
 
 	// ---------------------------------------------------------------- namespaces

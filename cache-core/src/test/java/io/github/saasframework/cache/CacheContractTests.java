@@ -64,6 +64,11 @@ abstract class CacheContractTests {
 	/** Whether values are JSON objects ({@link Person}) or strings. */
 	abstract boolean json();
 
+	/** Whether the key space is a Redis Cluster. */
+	boolean cluster() {
+		return false;
+	}
+
 	@BeforeEach
 	void createCache() {
 		this.prefix = prefixed() ? "contract-" + UUID.randomUUID().toString().substring(0, 8) : "";
@@ -665,16 +670,37 @@ abstract class CacheContractTests {
 
 	@Test
 	void rename_movesValueAndTtl() {
-		this.cache.set("old", value(1), Duration.ofSeconds(40));
-		this.cache.rename("old", "new");
-		assertThat(this.cache.get("old", valueType())).isEmpty();
-		assertThat(this.cache.get("new", valueType())).contains(value(1));
-		assertThat(pttl("new")).isBetween(1L, 40_000L);
+		// one {hash tag}: both keys live in one slot, as RENAME needs on a cluster
+		this.cache.set("{order:7}:draft", value(1), Duration.ofSeconds(40));
+		this.cache.rename("{order:7}:draft", "{order:7}:final");
+		assertThat(this.cache.get("{order:7}:draft", valueType())).isEmpty();
+		assertThat(this.cache.get("{order:7}:final", valueType())).contains(value(1));
+		assertThat(pttl("{order:7}:final")).isBetween(1L, 40_000L);
 	}
 
 	@Test
 	void rename_missingKey_throwsDataAccessException() {
-		assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> this.cache.rename("missing", "other"));
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> this.cache.rename("{r}:missing", "{r}:other"));
+	}
+
+	@Test
+	void rename_acrossHashSlots_worksOnlyWithoutCluster() {
+		// hash tags {a} and {b}: slots 15495 and 3300, whatever the prefix
+		this.cache.set("{a}:old", value(1), Duration.ofSeconds(40));
+		if (cluster()) {
+			assertThatExceptionOfType(DataAccessException.class)
+				.isThrownBy(() -> this.cache.rename("{a}:old", "{b}:new"))
+				.withMessageContaining("hash slot")
+				.withMessageContaining("{hash tag}");
+			assertThat(this.cache.get("{a}:old", valueType())).contains(value(1));
+			assertThat(this.cache.get("{b}:new", valueType())).isEmpty();
+		}
+		else {
+			this.cache.rename("{a}:old", "{b}:new");
+			assertThat(this.cache.get("{b}:new", valueType())).contains(value(1));
+			assertThat(pttl("{b}:new")).isBetween(1L, 40_000L);
+		}
 	}
 
 	// ---------------------------------------------------------------- namespaces

@@ -44,12 +44,15 @@ public final class RedisServerProcess implements AutoCloseable {
 
 	private final Path workDir;
 
+	private final String sentinelConfig;
+
 	private volatile Process process;
 
-	private RedisServerProcess(int port, List<String> extraArgs) throws IOException {
+	private RedisServerProcess(int port, List<String> extraArgs, String sentinelConfig) throws IOException {
 		this.port = port;
 		this.extraArgs = List.copyOf(extraArgs);
 		this.workDir = Files.createTempDirectory("redis-test-" + port + "-");
+		this.sentinelConfig = sentinelConfig;
 	}
 
 	/**
@@ -59,11 +62,27 @@ public final class RedisServerProcess implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static RedisServerProcess start(String... extraArgs) {
+		return start(null, Arrays.asList(extraArgs));
+	}
+
+	/**
+	 * Starts a Sentinel ({@code redis-server <config> --sentinel}) on a free loopback
+	 * port that monitors a master, and waits until it answers PING.
+	 * @param config the Sentinel configuration, such as
+	 * {@code "sentinel monitor mymaster 127.0.0.1 7000 2"} lines; Sentinel rewrites the
+	 * file as it learns the topology
+	 * @return the running Sentinel
+	 */
+	public static RedisServerProcess startSentinel(String config) {
+		return start(config, List.of("--sentinel"));
+	}
+
+	private static RedisServerProcess start(String sentinelConfig, List<String> extraArgs) {
 		IllegalStateException last = null;
 		for (int attempt = 0; attempt < 3; attempt++) {
 			int port = freePort();
 			try {
-				RedisServerProcess server = new RedisServerProcess(port, Arrays.asList(extraArgs));
+				RedisServerProcess server = new RedisServerProcess(port, extraArgs, sentinelConfig);
 				server.launch();
 				return server;
 			}
@@ -150,6 +169,25 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Kills the process (SIGKILL), as a crash or a lost machine would end it, and waits
+	 * for it to end.
+	 */
+	public void kill() {
+		Process current = this.process;
+		if (current == null) {
+			return;
+		}
+		current.destroyForcibly();
+		try {
+			current.waitFor(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.process = null;
+	}
+
+	/**
 	 * Starts the process again on the same port, empty, with the same arguments.
 	 */
 	public void restart() {
@@ -195,6 +233,12 @@ public final class RedisServerProcess implements AutoCloseable {
 	private void launch() throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(binary().toString());
+		if (this.sentinelConfig != null) {
+			// the configuration file must come first; Sentinel needs it writable
+			Path config = this.workDir.resolve("sentinel.conf");
+			Files.writeString(config, this.sentinelConfig + "\n");
+			command.add(config.toString());
+		}
 		command.addAll(List.of("--port", String.valueOf(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
 				"no", "--daemonize", "no", "--protected-mode", "no", "--dir", this.workDir.toString()));
 		command.addAll(this.extraArgs);
