@@ -1,0 +1,89 @@
+package io.github.saasframework.cache.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.saasframework.cache.Cache;
+import io.github.saasframework.cache.testsupport.RedisClusterExtension;
+import io.github.saasframework.cache.testsupport.RedisSentinelProcesses;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Boot's own {@code spring.data.redis.cluster.*} and {@code spring.data.redis.sentinel.*}
+ * are all a user sets to run the cache on a Redis Cluster or behind Sentinel: no bean, no
+ * property of this library changes. Both run against topologies of the tests' own.
+ */
+@ExtendWith(RedisClusterExtension.class)
+class ScaleOutConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+				RedisCacheAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.timeout=2s");
+
+	@Test
+	void clusterNodesProperty_givesAClusterCache() {
+		this.contextRunner
+			.withPropertyValues("spring.data.redis.cluster.nodes=" + RedisClusterExtension.cluster().nodesProperty(),
+					"app.cache.key-prefix=boot-cluster")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				LettuceConnectionFactory factory = (LettuceConnectionFactory) context
+					.getBean(RedisConnectionFactory.class);
+				assertThat(factory.isClusterAware()).isTrue();
+				Cache cache = context.getBean(Cache.class);
+				Map<String, String> items = new LinkedHashMap<>();
+				for (int i = 0; i < 100; i++) {
+					items.put("item:" + i, "v" + i);
+				}
+				cache.setAll(items, Duration.ofMinutes(1));
+				assertThat(cache.getAll(items.keySet(), String.class)).isEqualTo(items);
+				assertThat(cache.keys("item:*")).hasSize(100);
+				assertThatExceptionOfType(DataAccessException.class)
+					.isThrownBy(() -> cache.rename("{a}:item", "{b}:item"))
+					.withMessageContaining("{hash tag}");
+				assertThat(cache.flushPrefix()).isEqualTo(100);
+				Health health = context.getBean(RedisCacheHealthIndicator.class).health(true);
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+			});
+	}
+
+	@Test
+	void sentinelProperties_giveACacheOnTheCurrentMaster() {
+		try (RedisSentinelProcesses sentinel = RedisSentinelProcesses.start()) {
+			this.contextRunner
+				.withPropertyValues("spring.data.redis.sentinel.master=" + RedisSentinelProcesses.MASTER_NAME,
+						"spring.data.redis.sentinel.nodes=" + sentinel.nodesProperty(),
+						"app.cache.key-prefix=boot-sentinel")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					Cache cache = context.getBean(Cache.class);
+					cache.set("greeting", "hello", Duration.ofMinutes(1));
+					assertThat(cache.get("greeting", String.class)).contains("hello");
+					assertThat(cache.remember("report", Duration.ofMinutes(1), String.class, () -> "loaded"))
+						.isEqualTo("loaded");
+					// the writes went to the master that Sentinel names
+					assertThat(sentinel.initialMaster().command("EXISTS", "boot-sentinel:greeting")).isEqualTo(":1");
+					assertThat(cache.flushPrefix()).isEqualTo(2);
+					Health health = context.getBean(RedisCacheHealthIndicator.class).health(true);
+					assertThat(health.getStatus()).isEqualTo(Status.UP);
+				});
+		}
+	}
+
+}
