@@ -47,9 +47,12 @@ import org.springframework.core.ParameterizedTypeReference;
  * {@link org.springframework.dao.DataAccessException} subtypes, unchanged.
  * <p>
  * <b>Atomicity and Cluster.</b> Every single-key call is one Redis command or one Lua
- * script, hence atomic. Batches are one round trip per Redis node (on a Redis Cluster the
- * keys are grouped by slot and node) and are not atomic as a whole. Pattern operations
- * walk every master with {@code SCAN}.
+ * script, hence atomic. Batches are one round trip per Redis node and are not atomic as a
+ * whole: on a Redis Cluster the keys are grouped by hash slot (a multi-key command may
+ * only name keys of one slot), and the commands of all slots are sent to their nodes
+ * without waiting for replies in between, never one command per key. Pattern operations
+ * walk every master with {@code SCAN}. Keys that must be renamed into each other, or read
+ * together from one node, share a {@code {hash tag}}: {@code {order:42}:draft}.
  * <p>
  * Implementations are thread-safe.
  *
@@ -125,8 +128,8 @@ public interface Cache {
 	boolean delete(String key);
 
 	/**
-	 * Counts how many of the keys exist: one {@code EXISTS} (per node on a cluster). As
-	 * in Redis, a key named twice counts twice.
+	 * Counts how many of the keys exist: one {@code EXISTS} (one per hash slot on a
+	 * cluster, pipelined per node). As in Redis, a key named twice counts twice.
 	 * @param keys the keys; none gives 0 without a call to Redis
 	 * @return how many of the keys exist
 	 * @throws IllegalArgumentException if the array or any key is null or blank
@@ -136,7 +139,8 @@ public interface Cache {
 	// ---------------------------------------------------------------- batch
 
 	/**
-	 * Reads many values in one {@code MGET} (one per node on a cluster).
+	 * Reads many values in one {@code MGET} (one per hash slot on a cluster, pipelined
+	 * per node).
 	 * @param <T> the value type
 	 * @param keys the keys; an empty collection gives an empty map without a call to
 	 * Redis
@@ -151,8 +155,8 @@ public interface Cache {
 	<T> Map<String, T> getAll(Collection<String> keys, Class<T> type);
 
 	/**
-	 * Reads many values of a generic type in one {@code MGET} (one per node on a
-	 * cluster).
+	 * Reads many values of a generic type in one {@code MGET} (one per hash slot on a
+	 * cluster, pipelined per node).
 	 * @param <T> the value type
 	 * @param keys the keys; an empty collection gives an empty map without a call to
 	 * Redis
@@ -168,9 +172,9 @@ public interface Cache {
 
 	/**
 	 * Stores many values, each with the same TTL: one pipelined round trip of
-	 * {@code SET key value PX ttl} (one per node on a cluster). Every value is serialized
-	 * before anything is written. Each {@code SET} is atomic; the batch as a whole is
-	 * not.
+	 * {@code SET key value PX ttl} (routed to each key's node on a cluster). Every value
+	 * is serialized before anything is written. Each {@code SET} is atomic; the batch as
+	 * a whole is not.
 	 * @param items the values by key; an empty map does nothing
 	 * @param ttl time to live of every item; {@link Duration#ZERO} for the default TTL
 	 * @throws IllegalArgumentException if {@code items} or a key or value in it is null,
@@ -181,7 +185,8 @@ public interface Cache {
 	void setAll(Map<String, ?> items, Duration ttl);
 
 	/**
-	 * Removes many keys in one {@code UNLINK} (one per node on a cluster).
+	 * Removes many keys in one {@code UNLINK} (one per hash slot on a cluster, pipelined
+	 * per node).
 	 * @param keys the keys; an empty collection gives 0 without a call to Redis
 	 * @return how many keys were removed
 	 * @throws IllegalArgumentException if {@code keys} or any key is null or blank
@@ -501,7 +506,10 @@ public interface Cache {
 	 * @param newKey its new name
 	 * @throws IllegalArgumentException if a key is null or blank
 	 * @throws org.springframework.dao.DataAccessException if {@code oldKey} does not
-	 * exist
+	 * exist; on a Redis Cluster also, before anything is sent, an
+	 * {@link org.springframework.dao.InvalidDataAccessApiUsageException} if the keys hash
+	 * to different slots (Spring Data's fallback of DUMP, RESTORE and DEL would be
+	 * neither atomic nor keep the TTL)
 	 */
 	void rename(String oldKey, String newKey);
 

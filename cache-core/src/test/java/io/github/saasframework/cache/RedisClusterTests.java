@@ -63,7 +63,7 @@ class RedisClusterTests {
 	}
 
 	@Test
-	void batches_overManySlots_areOneCommandPerSlot_andNoCommandPerKey() {
+	void batches_overManySlots_areOneCommandPerSlot_pipelinedPerNode() {
 		Map<String, Person> items = new LinkedHashMap<>();
 		for (int i = 0; i < 300; i++) {
 			items.put("user:" + i, Person.of(i));
@@ -95,6 +95,12 @@ class RedisClusterTests {
 			calls.forEach((command, count) -> total.merge(command, count, Long::sum));
 		}
 		assertThat(total.get("set")).as("one SET PX per entry, pipelined").isEqualTo(300);
+		System.out.printf(
+				"cluster batch: getAll of %d keys over %d slots on %d masters: MGET calls per master %s, "
+						+ "GET calls %d%n",
+				keys.size(), readSlots.values().stream().mapToInt(Set::size).sum(), readSlots.size(),
+				this.cluster.masters().stream().map((master) -> this.cluster.commandCalls(master).get("mget")).toList(),
+				total.getOrDefault("get", 0L));
 
 		this.cluster.resetStats();
 		assertThat(this.cache.deleteAll(items.keySet())).isEqualTo(300);
@@ -104,6 +110,20 @@ class RedisClusterTests {
 			.sum();
 		assertThat(unlinks).isEqualTo(slots);
 		assertThat(this.cache.keys("*")).isEmpty();
+	}
+
+	@Test
+	void batches_ofHashTaggedKeys_areOneCommand() {
+		Map<String, String> items = new LinkedHashMap<>();
+		for (int i = 0; i < 50; i++) {
+			items.put("{cart:7}:item:" + i, "i" + i);
+		}
+		this.cache.setAll(items, Duration.ofMinutes(5));
+		this.cluster.resetStats();
+		assertThat(this.cache.getAll(items.keySet(), String.class)).isEqualTo(items);
+		assertThat(this.cache.deleteAll(items.keySet())).isEqualTo(50);
+		RedisServerProcess owner = this.cluster.masterOf(slot("{cart:7}:item:0"));
+		assertThat(this.cluster.commandCalls(owner)).containsEntry("mget", 1L).containsEntry("unlink", 1L);
 	}
 
 	@Test
