@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.saasframework.cache.Cache;
@@ -103,6 +105,38 @@ class SampleApplicationTests {
 		assertThat(bad.status()).isEqualTo(400);
 		assertThat(bad.json().path("detail").asString()).contains("ttl must not be negative");
 		assertThat(redisString("sample:user:7")).contains("\"name\":\"Bo\"");
+	}
+
+	@Test
+	void batchOperationsSetGetAndDeleteManyUsersInOneCall() {
+		Response put = send("PUT", "/api/users?ttlSeconds=300", "application/json",
+				"[{\"id\":1,\"name\":\"Ada\",\"email\":\"ada@x.io\"},{\"id\":2,\"name\":\"Bo\",\"email\":\"bo@x.io\"}]");
+		assertThat(put.status()).isEqualTo(200);
+		assertThat(put.json().path("stored").asInt()).isEqualTo(2);
+		assertThat(redisString("sample:user:2")).isEqualTo("{\"id\":2,\"name\":\"Bo\",\"email\":\"bo@x.io\"}");
+		assertThat(this.cache.getTtl("user:1"))
+			.hasValueSatisfying((ttl) -> assertThat(ttl).isLessThanOrEqualTo(Duration.ofSeconds(300)));
+
+		Response get = send("GET", "/api/users?ids=1,2,3");
+		assertThat(get.status()).isEqualTo(200);
+		List<String> names = new ArrayList<>();
+		get.json().path("users").forEach((user) -> names.add(user.path("name").asString()));
+		assertThat(names).containsExactly("Ada", "Bo");
+		assertThat(get.json().path("missing").get(0).asLong()).isEqualTo(3);
+
+		assertThat(send("DELETE", "/api/users?ids=1,2,3").json().path("deleted").asLong()).isEqualTo(2);
+		assertThat(this.redis.hasKey("sample:user:1")).isFalse();
+	}
+
+	@Test
+	void batchSetWithOneInvalidUserStoresNone() {
+		Response bad = send("PUT", "/api/users", "application/json",
+				"[{\"id\":1,\"name\":\"Ada\",\"email\":\"ada@x.io\"},{\"id\":2,\"name\":\"\",\"email\":\"bo@x.io\"}]");
+		assertThat(bad.status()).isEqualTo(400);
+		assertThat(bad.json().path("detail").asString()).isEqualTo("name must not be blank");
+		assertThat(this.redis.hasKey("sample:user:1")).isFalse();
+		assertBadRequest(send("GET", "/api/users?ids=1,x"));
+		assertBadRequest(send("PUT", "/api/users", "application/json", "[]"));
 	}
 
 	// ---------------------------------------------------------------- remember
