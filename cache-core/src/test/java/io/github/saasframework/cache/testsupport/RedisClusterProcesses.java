@@ -74,7 +74,9 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	private static RedisServerProcess startNode() {
 		// the bus port is port + 10000: RedisServerProcess.freePort() stays below 55000
 		return RedisServerProcess.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-				"--cluster-node-timeout", "2000", "--cluster-require-full-coverage", "yes");
+				"--cluster-node-timeout", "2000", "--cluster-require-full-coverage", "yes",
+				// a replica is eligible for failover only once it has synced: no delay
+				"--repl-diskless-sync-delay", "0");
 	}
 
 	private void create() {
@@ -285,6 +287,10 @@ public final class RedisClusterProcesses implements AutoCloseable {
 			return info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:" + SLOTS)
 					&& info.contains("cluster_known_nodes:" + count + "\r\n") && agreesOnSlots(node);
 		}), "cluster_state:ok on every node");
+		await(() -> this.replicas.stream()
+			.allMatch(
+					(replica) -> call(replica, (redis) -> redis.info("replication")).contains("master_link_status:up")),
+				"every replica to sync with its master");
 	}
 
 	private boolean agreesOnSlots(RedisServerProcess node) {

@@ -58,6 +58,7 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 		try {
 			RedisServerProcess replica = RedisServerProcess.start("--replicaof", master.host(),
 					String.valueOf(master.port()));
+			master.command("CONFIG", "SET", "repl-diskless-sync-delay", "0");
 			setup = new RedisSentinelProcesses(master, replica);
 			String config = String.join("\n",
 					"sentinel monitor " + MASTER_NAME + " " + master.host() + " " + master.port() + " 2",

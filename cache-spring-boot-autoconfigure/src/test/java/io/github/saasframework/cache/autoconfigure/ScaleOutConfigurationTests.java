@@ -1,14 +1,21 @@
 package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.testsupport.RedisClusterExtension;
+import io.github.saasframework.cache.testsupport.RedisClusterProcesses;
 import io.github.saasframework.cache.testsupport.RedisSentinelProcesses;
+import io.github.saasframework.cache.testsupport.RedisServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -61,6 +68,55 @@ class ScaleOutConfigurationTests {
 				Health health = context.getBean(RedisCacheHealthIndicator.class).health(true);
 				assertThat(health.getStatus()).isEqualTo(Status.UP);
 			});
+	}
+
+	@ParameterizedTest(name = "topology refresh: {0}")
+	@ValueSource(strings = { "adaptive=true,period=5s", "Boot defaults" })
+	void cluster_recoversWhenAMasterDies(String refresh) {
+		List<String> properties = new ArrayList<>(
+				List.of("spring.data.redis.timeout=1s", "app.cache.key-prefix=boot-cluster-failover"));
+		if (!refresh.equals("Boot defaults")) {
+			properties.add("spring.data.redis.lettuce.cluster.refresh.adaptive=true");
+			properties.add("spring.data.redis.lettuce.cluster.refresh.period=5s");
+		}
+		try (RedisClusterProcesses cluster = RedisClusterProcesses.start(3, 1)) {
+			properties.add("spring.data.redis.cluster.nodes=" + cluster.nodesProperty());
+			this.contextRunner.withPropertyValues(properties.toArray(new String[0])).run((context) -> {
+				Cache cache = context.getBean(Cache.class);
+				List<String> keys = IntStream.range(0, 30).mapToObj((i) -> "k" + i).toList();
+				keys.forEach((key) -> cache.set(key, "v", Duration.ofMinutes(5)));
+				RedisServerProcess victim = cluster.masters().get(0);
+				victim.kill();
+				long killedAt = System.nanoTime();
+				long lastFailure = killedAt;
+				int failures = 0;
+				long slowest = 0;
+				int consecutiveOk = 0;
+				long deadline = killedAt + Duration.ofSeconds(60).toNanos();
+				while (consecutiveOk < 3 * keys.size() && System.nanoTime() < deadline) {
+					for (String key : keys) {
+						long start = System.nanoTime();
+						try {
+							cache.set(key, "after", Duration.ofMinutes(5));
+							consecutiveOk++;
+						}
+						catch (DataAccessException ex) {
+							failures++;
+							consecutiveOk = 0;
+							lastFailure = System.nanoTime();
+						}
+						slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
+					}
+				}
+				System.out.printf(
+						"cluster failover (topology refresh: %s): %d failed writes, writes to every slot again "
+								+ "%d ms after the kill, slowest call %d ms (timeout 1000 ms)%n",
+						refresh, failures, (lastFailure - killedAt) / 1_000_000, slowest);
+				assertThat(consecutiveOk).as("every slot writable again").isGreaterThanOrEqualTo(3 * keys.size());
+				assertThat(cache.getAll(keys, String.class)).hasSize(keys.size()).containsValue("after");
+				assertThat(slowest).as("no call outlives the command timeout").isLessThanOrEqualTo(2000);
+			});
+		}
 	}
 
 	@Test
