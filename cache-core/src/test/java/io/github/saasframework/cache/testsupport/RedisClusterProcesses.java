@@ -276,21 +276,22 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	}
 
 	private void awaitKnown(int count) {
-		await(() -> nodes().stream().allMatch((node) -> info(node).contains("cluster_known_nodes:" + count + "\r\n")),
-				"every node to know " + count + " nodes");
+		Await.until(
+				() -> nodes().stream().allMatch((node) -> info(node).contains("cluster_known_nodes:" + count + "\r\n")),
+				"every node to know " + count + " nodes", READY_TIMEOUT);
 	}
 
 	private void awaitReady() {
 		int count = nodes().size();
-		await(() -> nodes().stream().allMatch((node) -> {
+		Await.until(() -> nodes().stream().allMatch((node) -> {
 			String info = info(node);
 			return info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:" + SLOTS)
 					&& info.contains("cluster_known_nodes:" + count + "\r\n") && agreesOnSlots(node);
-		}), "cluster_state:ok on every node");
-		await(() -> this.replicas.stream()
+		}), "cluster_state:ok on every node", READY_TIMEOUT);
+		Await.until(() -> this.replicas.stream()
 			.allMatch(
 					(replica) -> call(replica, (redis) -> redis.info("replication")).contains("master_link_status:up")),
-				"every replica to sync with its master");
+				"every replica to sync with its master", READY_TIMEOUT);
 	}
 
 	private boolean agreesOnSlots(RedisServerProcess node) {
@@ -305,22 +306,6 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
 	private String info(RedisServerProcess node) {
 		return call(node, RedisCommands::clusterInfo);
-	}
-
-	private void await(java.util.function.BooleanSupplier condition, String what) {
-		long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Timed out waiting for " + what);
-			}
-			try {
-				Thread.sleep(50);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted while waiting for " + what, ex);
-			}
-		}
 	}
 
 	private void run(RedisServerProcess node, java.util.function.Consumer<RedisCommands<String, String>> action) {

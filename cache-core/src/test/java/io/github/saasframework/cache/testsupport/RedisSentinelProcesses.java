@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import io.lettuce.core.RedisClient;
@@ -154,13 +153,13 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 	}
 
 	private void awaitReady() {
-		await(() -> info(this.replica).contains("master_link_status:up"), "the replica to sync");
-		await(() -> this.sentinels.stream().allMatch((sentinel) -> sentinel(sentinel, (commands) -> {
+		Await.until(() -> info(this.replica).contains("master_link_status:up"), "the replica to sync", READY_TIMEOUT);
+		Await.until(() -> this.sentinels.stream().allMatch((sentinel) -> sentinel(sentinel, (commands) -> {
 			List<Map<String, String>> replicas = commands.replicas(MASTER_NAME);
 			Map<String, String> master = commands.master(MASTER_NAME);
 			return replicas.size() == 1 && !replicas.get(0).get("flags").contains("down")
 					&& "2".equals(master.get("num-other-sentinels"));
-		})), "every Sentinel to know the replica and the other Sentinels");
+		})), "every Sentinel to know the replica and the other Sentinels", READY_TIMEOUT);
 	}
 
 	private String info(RedisServerProcess node) {
@@ -175,22 +174,6 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 		RedisURI uri = RedisURI.create(sentinel.host(), sentinel.port());
 		try (StatefulRedisSentinelConnection<String, String> connection = this.client.connectSentinel(uri)) {
 			return action.apply(connection.sync());
-		}
-	}
-
-	private static void await(BooleanSupplier condition, String what) {
-		long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Timed out waiting for " + what);
-			}
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted while waiting for " + what, ex);
-			}
 		}
 	}
 
