@@ -21,12 +21,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code -Dbench.redis.port}), runs {@link DeleteByPatternHarness}, stops the server and
  * prints the report of {@link BenchmarkReport}.
  * <p>
- * Options: {@code --quick} (1 fork, 2 × 2 s warm-up, 3 × 2 s measurement, 3 deletion
- * runs; full: 2 forks, 3 × 3 s, 5 × 3 s, 5 runs), {@code --smoke} (1 s per iteration, 1
- * deletion run: checks that everything runs, numbers mean nothing),
- * {@code --include REGEX} (JMH benchmarks to run; {@code none} for none),
- * {@code --no-delete}, {@code --prof-gc} (adds JMH's GC profiler), {@code --results DIR}
- * (default {@code benchmarks/target/results}), {@code --svg FILE},
+ * Options: {@code --quick} (1 fork, 4 × 2 s warm-up, 5 × 1 s measurement, 2 deletion
+ * runs; full: 2 forks, 5 × 2 s, 8 × 1 s, 5 runs: on 2 cores the JIT needs the long
+ * warm-up, and many short iterations give narrower confidence intervals than few long
+ * ones), {@code --smoke} (1 s per iteration, 1 deletion run: checks that everything runs,
+ * numbers mean nothing), {@code --include REGEX} (JMH benchmarks to run; {@code none} for
+ * none), {@code --no-delete}, {@code --prof-gc} (adds JMH's GC profiler),
+ * {@code --results DIR} (default {@code benchmarks/target/results}), {@code --svg FILE},
  * {@code --markdown FILE}.
  */
 public final class BenchmarkMain {
@@ -78,7 +79,7 @@ public final class BenchmarkMain {
 			if (delete) {
 				Path deletion = results.resolve("deletebypattern.json");
 				new DeleteByPatternHarness(redis.port(), 200_000, BenchRedis.redisCli())
-					.run(smoke ? 1 : (quick ? 3 : 5), deletion);
+					.run(smoke ? 1 : (quick ? 2 : 5), deletion);
 				files.add(deletion);
 			}
 		}
@@ -110,17 +111,17 @@ public final class BenchmarkMain {
 		}
 		else if (quick) {
 			options.forks(1)
-				.warmupIterations(2)
+				.warmupIterations(4)
 				.warmupTime(TimeValue.seconds(2))
-				.measurementIterations(3)
-				.measurementTime(TimeValue.seconds(2));
+				.measurementIterations(5)
+				.measurementTime(TimeValue.seconds(1));
 		}
 		else {
 			options.forks(2)
-				.warmupIterations(3)
-				.warmupTime(TimeValue.seconds(3))
-				.measurementIterations(5)
-				.measurementTime(TimeValue.seconds(3));
+				.warmupIterations(5)
+				.warmupTime(TimeValue.seconds(2))
+				.measurementIterations(8)
+				.measurementTime(TimeValue.seconds(1));
 		}
 		if (gc) {
 			options.addProfiler(GCProfiler.class);
