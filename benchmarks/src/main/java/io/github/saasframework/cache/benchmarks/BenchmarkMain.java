@@ -1,0 +1,148 @@
+package io.github.saasframework.cache.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the whole suite against a {@code redis-server} of its own: starts the server on a
+ * free loopback port (never 6379), runs the JMH benchmarks (the port goes to the forks as
+ * {@code -Dbench.redis.port}), runs {@link DeleteByPatternHarness}, stops the server and
+ * prints the report of {@link BenchmarkReport}.
+ * <p>
+ * Options: {@code --quick} (1 fork, 4 × 2 s warm-up, 5 × 1 s measurement, 2 deletion
+ * runs; full: 2 forks, 5 × 2 s, 8 × 1 s, 5 runs: on 2 cores the JIT needs the long
+ * warm-up, and many short iterations give narrower confidence intervals than few long
+ * ones), {@code --smoke} (1 s per iteration, 1 deletion run: checks that everything runs,
+ * numbers mean nothing), {@code --include REGEX} (JMH benchmarks to run; {@code none} for
+ * none), {@code --no-delete}, {@code --prof-gc} (adds JMH's GC profiler),
+ * {@code --results DIR} (default {@code benchmarks/target/results}), {@code --svg FILE},
+ * {@code --markdown FILE}.
+ */
+public final class BenchmarkMain {
+
+	private BenchmarkMain() {
+	}
+
+	/**
+	 * Runs the suite.
+	 * @param args see the class documentation
+	 * @throws Exception if the server cannot start or a benchmark fails
+	 */
+	public static void main(String[] args) throws Exception {
+		boolean quick = false;
+		boolean smoke = false;
+		boolean delete = true;
+		boolean gc = false;
+		String include = BenchmarkMain.class.getPackageName() + ".*Benchmark.*";
+		Path results = Path.of("benchmarks/target/results");
+		Path svg = null;
+		Path markdown = null;
+		for (int i = 0; i < args.length; i++) {
+			switch (args[i]) {
+				case "--quick" -> quick = true;
+				case "--smoke" -> smoke = true;
+				case "--include" -> include = args[++i];
+				case "--no-delete" -> delete = false;
+				case "--prof-gc" -> gc = true;
+				case "--results" -> results = Path.of(args[++i]);
+				case "--svg" -> svg = Path.of(args[++i]);
+				case "--markdown" -> markdown = Path.of(args[++i]);
+				default -> throw new IllegalArgumentException("Unknown option " + args[i]);
+			}
+		}
+		Files.createDirectories(results);
+		long started = System.nanoTime();
+		List<Path> files = new ArrayList<>();
+		try (BenchRedis redis = BenchRedis.start()) {
+			// the deletion harness runs in this JVM and connects like the forks do
+			System.setProperty("bench.redis.port", String.valueOf(redis.port()));
+			String machine = machine(redis);
+			System.out.println(machine);
+			Files.writeString(results.resolve("machine.txt"), machine + "\n");
+			if (!include.equals("none")) {
+				Path jmh = results.resolve("jmh.json");
+				runJmh(redis.port(), include, quick, smoke, gc, jmh);
+				files.add(jmh);
+			}
+			if (delete) {
+				Path deletion = results.resolve("deletebypattern.json");
+				new DeleteByPatternHarness(redis.port(), 200_000, BenchRedis.redisCli())
+					.run(smoke ? 1 : (quick ? 2 : 5), deletion);
+				files.add(deletion);
+			}
+		}
+		svg = (svg != null) ? svg : results.resolve("benchmarks.svg");
+		markdown = (markdown != null) ? markdown : results.resolve("summary.md");
+		BenchmarkReport report = BenchmarkReport.read(files);
+		report.print(System.out);
+		report.writeSvg(svg);
+		System.out.println("chart written to " + svg);
+		report.writeMarkdown(markdown);
+		System.out.println("table written to " + markdown);
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+		System.out.printf(Locale.ROOT, "finished in %d min %d s%n", took.toMinutes(), took.toSecondsPart());
+	}
+
+	private static void runJmh(int port, String include, boolean quick, boolean smoke, boolean gc, Path out)
+			throws Exception {
+		ChainedOptionsBuilder options = new OptionsBuilder().include(include)
+			.jvmArgsAppend("-Dbench.redis.port=" + port, "-Xms1g", "-Xmx1g",
+					"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+			.resultFormat(ResultFormatType.JSON)
+			.result(out.toString());
+		if (smoke) {
+			options.forks(1)
+				.warmupIterations(1)
+				.warmupTime(TimeValue.seconds(1))
+				.measurementIterations(1)
+				.measurementTime(TimeValue.seconds(1));
+		}
+		else if (quick) {
+			options.forks(1)
+				.warmupIterations(4)
+				.warmupTime(TimeValue.seconds(2))
+				.measurementIterations(5)
+				.measurementTime(TimeValue.seconds(1));
+		}
+		else {
+			options.forks(2)
+				.warmupIterations(5)
+				.warmupTime(TimeValue.seconds(2))
+				.measurementIterations(8)
+				.measurementTime(TimeValue.seconds(1));
+		}
+		if (gc) {
+			options.addProfiler(GCProfiler.class);
+		}
+		new Runner(options.build()).run();
+	}
+
+	private static String machine(BenchRedis redis) throws IOException {
+		String cpu = "unknown";
+		Path cpuinfo = Path.of("/proc/cpuinfo");
+		if (Files.isReadable(cpuinfo)) {
+			cpu = Files.readAllLines(cpuinfo)
+				.stream()
+				.filter((line) -> line.startsWith("model name"))
+				.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+				.findFirst()
+				.orElse("unknown");
+		}
+		return String.format(Locale.ROOT, "machine: %d CPUs (%s), %s, Redis %s (%s) on port %d, JDK %s (%s)",
+				Runtime.getRuntime().availableProcessors(), cpu, System.getProperty("os.name"), redis.version(),
+				redis.binary(), redis.port(), Runtime.version(), System.getProperty("java.vm.name"));
+	}
+
+}
