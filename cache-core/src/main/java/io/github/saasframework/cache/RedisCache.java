@@ -494,20 +494,6 @@ public final class RedisCache implements Cache {
 		}, true);
 	}
 
-	private static void requireSameSlot(String oldKey, byte[] from, String newKey, byte[] to) {
-		int fromSlot = ClusterSlotHashUtil.calculateSlot(from);
-		int toSlot = ClusterSlotHashUtil.calculateSlot(to);
-		if (fromSlot != toSlot) {
-			// Spring Data would fall back to DUMP + RESTORE + DEL: not atomic, and the
-			// TTL
-			// is lost
-			throw new InvalidDataAccessApiUsageException("Cannot rename '" + oldKey + "' to '" + newKey
-					+ "' on a Redis Cluster: the keys are in different hash slots (" + fromSlot + " and " + toSlot
-					+ "), and RENAME is atomic only within one slot. Give both keys the same {hash tag}, "
-					+ "such as '{order:42}:draft' and '{order:42}:final'");
-		}
-	}
-
 	// ---------------------------------------------------------------- namespaces
 
 	@Override
@@ -610,6 +596,19 @@ public final class RedisCache implements Cache {
 		}
 		return Boolean.TRUE
 			.equals(this.template.execute((RedisConnection connection) -> connection.keyCommands().exists(raw), true));
+	}
+
+	private static void requireSameSlot(String oldKey, byte[] from, String newKey, byte[] to) {
+		int fromSlot = ClusterSlotHashUtil.calculateSlot(from);
+		int toSlot = ClusterSlotHashUtil.calculateSlot(to);
+		if (fromSlot != toSlot) {
+			// Spring Data's own fallback (DUMP, RESTORE, DEL) is neither atomic nor
+			// TTL-safe
+			throw new InvalidDataAccessApiUsageException("Cannot rename '" + oldKey + "' to '" + newKey
+					+ "' on a Redis Cluster: the keys are in different hash slots (" + fromSlot + " and " + toSlot
+					+ "), and RENAME is atomic only within one slot. Give both keys the same {hash tag}, "
+					+ "such as '{order:42}:draft' and '{order:42}:final'");
+		}
 	}
 
 	private static void releaseAfterAction(DistributedLock lock) {
