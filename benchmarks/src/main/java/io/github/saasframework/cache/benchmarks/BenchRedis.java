@@ -1,12 +1,6 @@
 package io.github.saasframework.cache.benchmarks;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -53,38 +47,15 @@ public final class BenchRedis implements AutoCloseable {
 
 	/**
 	 * The server's version, from {@code INFO server}.
-	 * @return such as {@code 7.0.15}
-	 */
-	public String version() {
-		return redisVersion(port());
-	}
-
-	/**
-	 * Reads the version of the server on a port.
-	 * @param port the loopback port
 	 * @return such as {@code 7.0.15}, or {@code unknown}
 	 */
-	static String redisVersion(int port) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-			socket.setSoTimeout(5000);
-			OutputStream out = socket.getOutputStream();
-			out.write("INFO server\r\n".getBytes(StandardCharsets.US_ASCII));
-			out.flush();
-			InputStream in = socket.getInputStream();
-			String header = readLine(in);
-			int length = Integer.parseInt(header.substring(1));
-			byte[] body = in.readNBytes(length);
-			for (String line : new String(body, StandardCharsets.UTF_8).split("\r\n")) {
-				if (line.startsWith("redis_version:")) {
-					return line.substring("redis_version:".length());
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// reported as unknown
-		}
-		return "unknown";
+	public String version() {
+		return this.server.command("INFO", "server")
+			.lines()
+			.filter((line) -> line.startsWith("redis_version:"))
+			.map((line) -> line.substring("redis_version:".length()))
+			.findFirst()
+			.orElse("unknown");
 	}
 
 	/**
@@ -108,17 +79,6 @@ public final class BenchRedis implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.stop();
-	}
-
-	private static String readLine(InputStream in) throws IOException {
-		StringBuilder line = new StringBuilder();
-		int c;
-		while ((c = in.read()) != -1 && c != '\n') {
-			if (c != '\r') {
-				line.append((char) c);
-			}
-		}
-		return line.toString();
 	}
 
 }

@@ -249,15 +249,6 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	}
 
 	/**
-	 * How many keys a node holds ({@code DBSIZE}).
-	 * @param node the node
-	 * @return its key count
-	 */
-	public long dbSize(RedisServerProcess node) {
-		return call(node, RedisCommands::dbsize);
-	}
-
-	/**
 	 * The keys of one node that match a glob ({@code KEYS}: for tests only).
 	 * @param node the node
 	 * @param pattern the glob

@@ -91,11 +91,6 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 		return this.replica;
 	}
 
-	/** The three Sentinels. */
-	public List<RedisServerProcess> sentinels() {
-		return List.copyOf(this.sentinels);
-	}
-
 	/**
 	 * The Sentinels as a {@code spring.data.redis.sentinel.nodes} value.
 	 * @return {@code host:port,host:port,host:port}

@@ -201,10 +201,11 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Sends one inline command and returns the first line of the reply; enough for
-	 * {@code PING}, {@code FLUSHALL} or {@code CONFIG SET} in tests.
+	 * Sends one command and returns its reply: a status, error or integer reply as its
+	 * line (such as {@code +PONG} or {@code :1}), a bulk reply (such as {@code INFO
+	 * server}) as its content. Enough for tests and tools; arrays are not read.
 	 * @param command the command words
-	 * @return the first reply line, such as {@code +PONG}
+	 * @return the reply
 	 */
 	public String command(String... command) {
 		try (Socket socket = new Socket()) {
@@ -218,7 +219,12 @@ public final class RedisServerProcess implements AutoCloseable {
 			}
 			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
 			out.flush();
-			return readLine(socket.getInputStream());
+			InputStream in = socket.getInputStream();
+			String line = readLine(in);
+			if (line.startsWith("$") && !line.equals("$-1")) {
+				return new String(in.readNBytes(Integer.parseInt(line.substring(1))), StandardCharsets.UTF_8);
+			}
+			return line;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("redis-server on port " + this.port + " did not answer", ex);
