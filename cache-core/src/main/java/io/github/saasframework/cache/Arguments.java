@@ -48,4 +48,34 @@ final class Arguments {
 		return duration;
 	}
 
+	/**
+	 * A key or name for an exception message: in single quotes, with control characters
+	 * (newlines, say) escaped so that a key can never forge or split a log line.
+	 */
+	static String quote(@Nullable String key) {
+		if (key == null) {
+			return "null";
+		}
+		StringBuilder quoted = new StringBuilder(key.length() + 2).append('\'');
+		for (int i = 0; i < key.length(); i++) {
+			char c = key.charAt(i);
+			if (c == '\n') {
+				quoted.append("\\n");
+			}
+			else if (c == '\r') {
+				quoted.append("\\r");
+			}
+			else if (c == '\t') {
+				quoted.append("\\t");
+			}
+			else if (Character.isISOControl(c)) {
+				quoted.append(String.format("\\u%04x", (int) c));
+			}
+			else {
+				quoted.append(c);
+			}
+		}
+		return quoted.append('\'').toString();
+	}
+
 }

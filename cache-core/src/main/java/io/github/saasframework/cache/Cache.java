@@ -276,6 +276,39 @@ public interface Cache {
 	 */
 	<T> @Nullable T rememberForever(String key, ParameterizedTypeReference<T> type, Callable<? extends T> loader);
 
+	/**
+	 * Cache-or-compute with per-call settings beyond a TTL, as
+	 * {@link #remember(String, Duration, Class, Callable)} in every other respect (the
+	 * same single-flight, load lease and fail-open).
+	 * @param <T> the value type
+	 * @param key the key, relative to the prefix
+	 * @param policy the TTL and what to store, see {@link RememberPolicy}
+	 * @param type the value type
+	 * @param loader computes the value on a miss
+	 * @return the cached or loaded value; {@code null} if the loader returned
+	 * {@code null}
+	 * @throws IllegalArgumentException if an argument is null or the key blank
+	 * @since 0.2.0
+	 */
+	<T> @Nullable T remember(String key, RememberPolicy policy, Class<T> type, Callable<? extends T> loader);
+
+	/**
+	 * Cache-or-compute of a generic type with per-call settings, as
+	 * {@link #remember(String, RememberPolicy, Class, Callable)}.
+	 * @param <T> the value type
+	 * @param key the key, relative to the prefix
+	 * @param policy the TTL and what to store
+	 * @param type the value type, such as {@code new
+	 * ParameterizedTypeReference<List<User>>() {}}
+	 * @param loader computes the value on a miss
+	 * @return the cached or loaded value; {@code null} if the loader returned
+	 * {@code null}
+	 * @throws IllegalArgumentException if an argument is null or the key blank
+	 * @since 0.2.0
+	 */
+	<T> @Nullable T remember(String key, RememberPolicy policy, ParameterizedTypeReference<T> type,
+			Callable<? extends T> loader);
+
 	// ---------------------------------------------------------------- pattern deletion
 
 	/**
@@ -420,6 +453,28 @@ public interface Cache {
 	 * unchecked exceptions and errors propagate unchanged
 	 */
 	void withLock(String name, Duration ttl, ThrowingRunnable action);
+
+	/**
+	 * Runs an action while holding a lock, as
+	 * {@link #withLock(String, Duration, Callable)}, waiting up to {@code waitTime}
+	 * instead of the configured {@link CacheConfig#lockWait()}. This is the one "run
+	 * under a lock" path: the other {@code withLock} methods and {@code @WithLock}
+	 * methods all end here.
+	 * @param <T> the result type
+	 * @param name the lock name, relative to the prefix
+	 * @param ttl the lease
+	 * @param waitTime how long to wait for the lock; zero for one attempt
+	 * @param action the action
+	 * @return what the action returned
+	 * @throws LockNotAcquiredException if the lock was not acquired within the wait; the
+	 * action did not run
+	 * @throws IllegalArgumentException if an argument is null, the name blank, the TTL
+	 * not positive or the wait negative
+	 * @throws CacheException wrapping a checked exception of the action (as its cause);
+	 * unchecked exceptions and errors propagate unchanged
+	 * @since 0.2.0
+	 */
+	<T> @Nullable T withLock(String name, Duration ttl, Duration waitTime, Callable<T> action);
 
 	// ---------------------------------------------------------------- TTL management
 

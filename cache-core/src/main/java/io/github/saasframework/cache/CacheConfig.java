@@ -38,20 +38,28 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 	 * names the setting and quotes the value
 	 */
 	public CacheConfig {
-		Arguments.requireNonNull(defaultTtl, "defaultTtl");
-		Arguments.require(!defaultTtl.isNegative() && !defaultTtl.isZero(), "defaultTtl must be positive: %s",
-				defaultTtl);
+		checkDefaultTtl(defaultTtl);
+		checkKeyPrefix(keyPrefix);
+		Arguments.requireNonNull(serializer, "serializer");
+		Arguments.requireTtl(lockWait, "lockWait");
+		Arguments.requirePositive(lockRetryInterval, "lockRetryInterval");
+	}
+
+	private static Duration checkDefaultTtl(Duration defaultTtl) {
+		Arguments.requirePositive(defaultTtl, "defaultTtl");
+		Arguments.require(defaultTtl.equals(Cache.NO_EXPIRY) || TtlPolicy.toMillis(defaultTtl) != TtlPolicy.PERSISTENT,
+				"defaultTtl is longer than Redis can keep; use Cache.NO_EXPIRY for none: %s", defaultTtl);
+		return defaultTtl;
+	}
+
+	private static String checkKeyPrefix(String keyPrefix) {
 		Arguments.requireNonNull(keyPrefix, "keyPrefix");
 		if (!keyPrefix.isEmpty()) {
 			Arguments.require(!keyPrefix.isBlank(), "keyPrefix must not be blank: '%s'", keyPrefix);
-			Arguments.require(!keyPrefix.endsWith(":"), "keyPrefix must not end with ':': '%s'", keyPrefix);
+			Arguments.require(!keyPrefix.startsWith(":") && !keyPrefix.endsWith(":"),
+					"keyPrefix must not start or end with ':': '%s'", keyPrefix);
 		}
-		Arguments.requireNonNull(serializer, "serializer");
-		Arguments.requireNonNull(lockWait, "lockWait");
-		Arguments.require(!lockWait.isNegative(), "lockWait must not be negative: %s", lockWait);
-		Arguments.requireNonNull(lockRetryInterval, "lockRetryInterval");
-		Arguments.require(!lockRetryInterval.isNegative() && !lockRetryInterval.isZero(),
-				"lockRetryInterval must be positive: %s", lockRetryInterval);
+		return keyPrefix;
 	}
 
 	/**
@@ -88,7 +96,7 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 		 * @return this builder
 		 */
 		public Builder defaultTtl(Duration defaultTtl) {
-			this.defaultTtl = defaultTtl;
+			this.defaultTtl = checkDefaultTtl(defaultTtl);
 			return this;
 		}
 
@@ -98,7 +106,7 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 		 * @return this builder
 		 */
 		public Builder keyPrefix(String keyPrefix) {
-			this.keyPrefix = keyPrefix;
+			this.keyPrefix = checkKeyPrefix(keyPrefix);
 			return this;
 		}
 
@@ -108,7 +116,7 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 		 * @return this builder
 		 */
 		public Builder serializer(CacheSerializer serializer) {
-			this.serializer = serializer;
+			this.serializer = Arguments.requireNonNull(serializer, "serializer");
 			return this;
 		}
 
@@ -118,7 +126,7 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 		 * @return this builder
 		 */
 		public Builder lockWait(Duration lockWait) {
-			this.lockWait = lockWait;
+			this.lockWait = Arguments.requireTtl(lockWait, "lockWait");
 			return this;
 		}
 
@@ -128,7 +136,7 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 		 * @return this builder
 		 */
 		public Builder lockRetryInterval(Duration lockRetryInterval) {
-			this.lockRetryInterval = lockRetryInterval;
+			this.lockRetryInterval = Arguments.requirePositive(lockRetryInterval, "lockRetryInterval");
 			return this;
 		}
 

@@ -16,7 +16,6 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.RedisConnectionUtils;
-import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 
 /**
@@ -32,15 +31,15 @@ final class KeyScanner {
 	 */
 	static final int PAGE = 1000;
 
-	private final RedisTemplate<String, byte[]> template;
+	private final RedisCalls redis;
 
-	KeyScanner(RedisTemplate<String, byte[]> template) {
-		this.template = template;
+	KeyScanner(RedisCalls redis) {
+		this.redis = redis;
 	}
 
 	long deleteByPattern(KeyNamespace namespace, String pattern) {
 		ScanOptions options = options(namespace, pattern, PAGE);
-		Long removed = this.template.execute((RedisConnection connection) -> {
+		return this.redis.execute((connection) -> {
 			long count = 0;
 			List<byte[]> page = new ArrayList<>(PAGE);
 			try (Cursor<byte[]> cursor = connection.keyCommands().scan(options)) {
@@ -56,25 +55,22 @@ final class KeyScanner {
 				count += unlink(connection, page);
 			}
 			return count;
-		}, true);
-		return (removed != null) ? removed : 0;
+		});
 	}
 
 	List<String> keys(KeyNamespace namespace, String pattern) {
 		ScanOptions options = options(namespace, pattern, PAGE);
-		Set<String> keys = this.template.execute((RedisConnection connection) -> {
+		return this.redis.execute((connection) -> {
 			Set<String> found = new LinkedHashSet<>();
 			try (Cursor<byte[]> cursor = connection.keyCommands().scan(options)) {
 				cursor.forEachRemaining((raw) -> found.add(namespace.relativeKey(raw)));
 			}
-			return found;
-		}, true);
-		return (keys != null) ? List.copyOf(keys) : List.of();
+			return List.copyOf(found);
+		});
 	}
 
 	Stream<String> scan(KeyNamespace namespace, String pattern, int count) {
-		LazyCursor cursor = new LazyCursor(this.template.getRequiredConnectionFactory(),
-				options(namespace, pattern, count));
+		LazyCursor cursor = new LazyCursor(this.redis.factory(), options(namespace, pattern, count));
 		return StreamSupport.stream(cursor, false).map(namespace::relativeKey).onClose(cursor::close);
 	}
 

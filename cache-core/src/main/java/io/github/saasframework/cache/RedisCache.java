@@ -1,7 +1,6 @@
 package io.github.saasframework.cache;
 
 import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,13 +20,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.data.redis.connection.ClusterSlotHashUtil;
-import org.springframework.data.redis.connection.RedisClusterConnection;
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SetCondition;
 import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.core.types.Expiration;
-import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -53,7 +48,7 @@ public final class RedisCache implements Cache {
 
 	private static final Log logger = LogFactory.getLog(RedisCache.class);
 
-	private final RedisTemplate<String, byte[]> template;
+	private final RedisCalls redis;
 
 	private final CacheConfig config;
 
@@ -69,19 +64,19 @@ public final class RedisCache implements Cache {
 
 	private final KeyScanner scanner;
 
-	private RedisCache(RedisTemplate<String, byte[]> template, CacheConfig config, CacheOptions options) {
-		this.template = template;
+	private RedisCache(RedisConnectionFactory factory, CacheConfig config, CacheOptions options) {
+		this.redis = new RedisCalls(factory);
 		this.config = config;
 		this.recorder = options.metricsRecorder();
 		this.namespace = new KeyNamespace(config.keyPrefix());
 		this.codec = new ValueCodec(config.serializer());
 		this.ttls = new TtlPolicy(config.defaultTtl(), options.ttlJitter());
-		this.remembering = new Remembering(template, this.codec, this.ttls, options);
-		this.scanner = new KeyScanner(template);
+		this.remembering = new Remembering(this.redis, this.codec, this.ttls, options);
+		this.scanner = new KeyScanner(this.redis);
 	}
 
 	private RedisCache(RedisCache parent, KeyNamespace namespace) {
-		this.template = parent.template;
+		this.redis = parent.redis;
 		this.config = parent.config;
 		this.recorder = parent.recorder;
 		this.namespace = namespace;
@@ -114,14 +109,8 @@ public final class RedisCache implements Cache {
 	public static RedisCache create(RedisConnectionFactory factory, CacheConfig config, CacheOptions options) {
 		Arguments.requireNonNull(factory, "factory");
 		Arguments.requireNonNull(config, "config");
-		RedisTemplate<String, byte[]> template = new RedisTemplate<>();
-		template.setConnectionFactory(factory);
-		template.setKeySerializer(RedisSerializer.string());
-		template.setValueSerializer(RedisSerializer.byteArray());
-		template.setHashKeySerializer(RedisSerializer.string());
-		template.setHashValueSerializer(RedisSerializer.byteArray());
-		template.afterPropertiesSet();
-		return create(template, config, options);
+		Arguments.requireNonNull(options, "options");
+		return new RedisCache(factory, config, options);
 	}
 
 	/**
@@ -149,10 +138,9 @@ public final class RedisCache implements Cache {
 	 */
 	public static RedisCache create(RedisTemplate<String, byte[]> template, CacheConfig config, CacheOptions options) {
 		Arguments.requireNonNull(template, "template");
-		Arguments.requireNonNull(config, "config");
-		Arguments.requireNonNull(options, "options");
-		Arguments.require(template.getConnectionFactory() != null, "template must have a connection factory");
-		return new RedisCache(template, config, options);
+		RedisConnectionFactory factory = template.getConnectionFactory();
+		Arguments.require(factory != null, "template must have a connection factory");
+		return create(factory, config, options);
 	}
 
 	// ---------------------------------------------------------------- basic
@@ -185,10 +173,7 @@ public final class RedisCache implements Cache {
 
 	@Override
 	public boolean delete(String key) {
-		byte[] raw = rawKey(key);
-		Long removed = this.template.execute((RedisConnection connection) -> connection.keyCommands().unlink(raw),
-				true);
-		return removed != null && removed > 0;
+		return this.redis.unlink(rawKey(key)) > 0;
 	}
 
 	@Override
@@ -201,8 +186,7 @@ public final class RedisCache implements Cache {
 		for (int i = 0; i < keys.length; i++) {
 			raw[i] = rawKey(keys[i]);
 		}
-		Long count = this.template.execute((RedisConnection connection) -> connection.keyCommands().exists(raw), true);
-		return (count != null) ? count : 0;
+		return this.redis.exists(raw);
 	}
 
 	// ---------------------------------------------------------------- batch
@@ -238,18 +222,16 @@ public final class RedisCache implements Cache {
 		}
 		long millis = this.ttls.millis(ttl);
 		if (keys.size() == 1) {
-			Expiration expiration = expiration(this.ttls.entryMillis(millis));
-			this.template.execute((RedisConnection connection) -> connection.stringCommands()
-				.set(keys.get(0), values.get(0), SetCondition.upsert(), expiration), true);
+			this.redis.set(keys.get(0), values.get(0), this.ttls.entryMillis(millis), SetCondition.upsert());
 		}
 		else {
-			this.template.executePipelined((RedisConnection connection) -> {
+			this.redis.pipelined((connection) -> {
 				for (int i = 0; i < keys.size(); i++) {
 					// each entry gets its own jitter, so a batch does not expire in one
 					// instant
 					connection.stringCommands()
 						.set(keys.get(i), values.get(i), SetCondition.upsert(),
-								expiration(this.ttls.entryMillis(millis)));
+								RedisCalls.expiration(this.ttls.entryMillis(millis)));
 				}
 				return null;
 			});
@@ -263,10 +245,7 @@ public final class RedisCache implements Cache {
 		if (keys.isEmpty()) {
 			return 0;
 		}
-		byte[][] raw = rawKeys(keys);
-		Long removed = this.template.execute((RedisConnection connection) -> connection.keyCommands().unlink(raw),
-				true);
-		return (removed != null) ? removed : 0;
+		return this.redis.unlink(rawKeys(keys));
 	}
 
 	// ---------------------------------------------------------------- remember
@@ -275,7 +254,7 @@ public final class RedisCache implements Cache {
 	public <T> @Nullable T remember(String key, Duration ttl, Class<T> type, Callable<? extends T> loader) {
 		Arguments.requireTtl(ttl, "ttl");
 		Arguments.requireNonNull(type, "type");
-		return cast(type, load(key, this.ttls.millis(ttl), type, loader));
+		return cast(type, load(key, this.ttls.millis(ttl), RememberPolicy.defaultTtl(), type, loader));
 	}
 
 	@Override
@@ -284,13 +263,13 @@ public final class RedisCache implements Cache {
 			Callable<? extends T> loader) {
 		Arguments.requireTtl(ttl, "ttl");
 		Arguments.requireNonNull(type, "type");
-		return (T) load(key, this.ttls.millis(ttl), type.getType(), loader);
+		return (T) load(key, this.ttls.millis(ttl), RememberPolicy.defaultTtl(), type.getType(), loader);
 	}
 
 	@Override
 	public <T> @Nullable T rememberForever(String key, Class<T> type, Callable<? extends T> loader) {
 		Arguments.requireNonNull(type, "type");
-		return cast(type, load(key, TtlPolicy.PERSISTENT, type, loader));
+		return cast(type, load(key, TtlPolicy.PERSISTENT, RememberPolicy.defaultTtl(), type, loader));
 	}
 
 	@Override
@@ -298,7 +277,23 @@ public final class RedisCache implements Cache {
 	public <T> @Nullable T rememberForever(String key, ParameterizedTypeReference<T> type,
 			Callable<? extends T> loader) {
 		Arguments.requireNonNull(type, "type");
-		return (T) load(key, TtlPolicy.PERSISTENT, type.getType(), loader);
+		return (T) load(key, TtlPolicy.PERSISTENT, RememberPolicy.defaultTtl(), type.getType(), loader);
+	}
+
+	@Override
+	public <T> @Nullable T remember(String key, RememberPolicy policy, Class<T> type, Callable<? extends T> loader) {
+		Arguments.requireNonNull(policy, "policy");
+		Arguments.requireNonNull(type, "type");
+		return cast(type, load(key, this.ttls.millis(policy.ttl()), policy, type, loader));
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T remember(String key, RememberPolicy policy, ParameterizedTypeReference<T> type,
+			Callable<? extends T> loader) {
+		Arguments.requireNonNull(policy, "policy");
+		Arguments.requireNonNull(type, "type");
+		return (T) load(key, this.ttls.millis(policy.ttl()), policy, type.getType(), loader);
 	}
 
 	// ---------------------------------------------------------------- pattern deletion
@@ -327,10 +322,7 @@ public final class RedisCache implements Cache {
 
 	@Override
 	public long incrementBy(String key, long delta) {
-		byte[] raw = rawKey(key);
-		Long value = this.template
-			.execute((RedisConnection connection) -> connection.stringCommands().incrBy(raw, delta), true);
-		return nonNull(value, key);
+		return nonNull(this.redis.incrBy(rawKey(key), delta), key);
 	}
 
 	@Override
@@ -341,12 +333,7 @@ public final class RedisCache implements Cache {
 		if (millis == TtlPolicy.PERSISTENT) {
 			return incrementBy(key, delta);
 		}
-		byte[] deltaArg = String.valueOf(delta).getBytes(StandardCharsets.US_ASCII);
-		byte[] ttlArg = String.valueOf(millis).getBytes(StandardCharsets.US_ASCII);
-		Long value = this.template.execute(
-				(RedisConnection connection) -> LuaScripts.INCREMENT_WITH_TTL.run(connection, raw, deltaArg, ttlArg),
-				true);
-		return nonNull(value, key);
+		return this.redis.eval(LuaScripts.INCREMENT_WITH_TTL, raw, RedisCalls.ascii(delta), RedisCalls.ascii(millis));
 	}
 
 	@Override
@@ -356,18 +343,14 @@ public final class RedisCache implements Cache {
 
 	@Override
 	public long decrementBy(String key, long delta) {
-		byte[] raw = rawKey(key);
-		Long value = this.template
-			.execute((RedisConnection connection) -> connection.stringCommands().decrBy(raw, delta), true);
-		return nonNull(value, key);
+		return nonNull(this.redis.decrBy(rawKey(key), delta), key);
 	}
 
 	@Override
 	public double incrementFloat(String key, double delta) {
 		byte[] raw = rawKey(key);
 		Arguments.require(Double.isFinite(delta), "delta must be finite: %s", delta);
-		Double value = this.template
-			.execute((RedisConnection connection) -> connection.stringCommands().incrBy(raw, delta), true);
+		Double value = this.redis.incrByFloat(raw, delta);
 		if (value == null) {
 			throw new IllegalStateException("Redis returned no value for INCRBYFLOAT of key '" + key + "'");
 		}
@@ -380,15 +363,21 @@ public final class RedisCache implements Cache {
 	public DistributedLock lock(String name, Duration ttl) {
 		Arguments.requireText(name, "name");
 		Arguments.requirePositive(ttl, "ttl");
-		return new RedisDistributedLock(this.template, this.namespace, name, ttl, this.config.lockRetryInterval(),
+		return new RedisDistributedLock(this.redis, this.namespace, name, ttl, this.config.lockRetryInterval(),
 				this.recorder);
 	}
 
 	@Override
 	public <T> @Nullable T withLock(String name, Duration ttl, Callable<T> action) {
+		return withLock(name, ttl, this.config.lockWait(), action);
+	}
+
+	@Override
+	public <T> @Nullable T withLock(String name, Duration ttl, Duration waitTime, Callable<T> action) {
 		Arguments.requireNonNull(action, "action");
+		Arguments.requireTtl(waitTime, "waitTime");
 		DistributedLock lock = lock(name, ttl);
-		lock.acquire(this.config.lockWait());
+		lock.acquire(waitTime);
 		try {
 			// keep the lease alive while the action runs: ttl bounds how long a crashed
 			// process blocks the others, not how long the action may take
@@ -419,9 +408,8 @@ public final class RedisCache implements Cache {
 
 	@Override
 	public Optional<Duration> getTtl(String key) {
-		byte[] raw = rawKey(key);
-		Long millis = this.template.execute((RedisConnection connection) -> connection.keyCommands().pTtl(raw), true);
-		if (millis == null || millis == -2) {
+		long millis = this.redis.pTtl(rawKey(key));
+		if (millis == -2) {
 			return Optional.empty();
 		}
 		return Optional.of((millis == -1) ? NO_EXPIRY : Duration.ofMillis(millis));
@@ -435,8 +423,7 @@ public final class RedisCache implements Cache {
 		if (millis == TtlPolicy.PERSISTENT) {
 			return persistOrExists(raw);
 		}
-		return Boolean.TRUE.equals(this.template
-			.execute((RedisConnection connection) -> connection.keyCommands().pExpire(raw, millis), true));
+		return this.redis.pExpire(raw, millis);
 	}
 
 	@Override
@@ -444,15 +431,12 @@ public final class RedisCache implements Cache {
 		byte[] raw = rawKey(key);
 		Arguments.requireNonNull(when, "when");
 		long epochMillis = when.toEpochMilli();
-		return Boolean.TRUE.equals(this.template
-			.execute((RedisConnection connection) -> connection.keyCommands().pExpireAt(raw, epochMillis), true));
+		return this.redis.pExpireAt(raw, epochMillis);
 	}
 
 	@Override
 	public boolean persist(String key) {
-		byte[] raw = rawKey(key);
-		return Boolean.TRUE
-			.equals(this.template.execute((RedisConnection connection) -> connection.keyCommands().persist(raw), true));
+		return this.redis.persist(rawKey(key));
 	}
 
 	@Override
@@ -462,8 +446,7 @@ public final class RedisCache implements Cache {
 		if (millis == TtlPolicy.PERSISTENT) {
 			return persistOrExists(raw);
 		}
-		return Boolean.TRUE.equals(this.template
-			.execute((RedisConnection connection) -> connection.keyCommands().pExpire(raw, millis), true));
+		return this.redis.pExpire(raw, millis);
 	}
 
 	// ---------------------------------------------------------------- key management
@@ -485,13 +468,10 @@ public final class RedisCache implements Cache {
 	public void rename(String oldKey, String newKey) {
 		byte[] from = rawKey(oldKey, "oldKey");
 		byte[] to = rawKey(newKey, "newKey");
-		this.template.execute((RedisConnection connection) -> {
-			if (connection instanceof RedisClusterConnection) {
-				requireSameSlot(oldKey, from, newKey, to);
-			}
-			connection.keyCommands().rename(from, to);
-			return null;
-		}, true);
+		if (this.redis.isCluster()) {
+			requireSameSlot(oldKey, from, newKey, to);
+		}
+		this.redis.rename(from, to);
 	}
 
 	// ---------------------------------------------------------------- namespaces
@@ -535,8 +515,7 @@ public final class RedisCache implements Cache {
 
 	private @Nullable Object read(String key, Type type) {
 		byte[] raw = rawKey(key);
-		byte[] bytes = this.template.execute((RedisConnection connection) -> connection.stringCommands().get(raw),
-				true);
+		byte[] bytes = this.redis.get(raw);
 		if (bytes == null) {
 			this.recorder.recordGets(this.namespace.prefix(), 0, 1);
 			return null;
@@ -552,10 +531,9 @@ public final class RedisCache implements Cache {
 			return Map.of();
 		}
 		byte[][] raw = rawKeys(keys);
-		List<byte[]> values = this.template
-			.execute((RedisConnection connection) -> connection.stringCommands().mGet(raw), true);
+		List<byte[]> values = this.redis.mGet(raw);
 		Map<String, T> result = new LinkedHashMap<>();
-		if (values == null) {
+		if (values.isEmpty()) {
 			return result;
 		}
 		int i = 0;
@@ -575,27 +553,18 @@ public final class RedisCache implements Cache {
 	}
 
 	private void write(String key, byte[] bytes, long millis) {
-		byte[] raw = this.namespace.rawKey(key);
-		Expiration expiration = expiration(millis);
-		this.template.execute((RedisConnection connection) -> connection.stringCommands()
-			.set(raw, bytes, SetCondition.upsert(), expiration), true);
+		this.redis.set(this.namespace.rawKey(key), bytes, millis, SetCondition.upsert());
 		this.recorder.recordPuts(this.namespace.prefix(), 1);
 	}
 
-	private @Nullable Object load(String key, long ttlMillis, Type type, Callable<?> loader) {
+	private @Nullable Object load(String key, long ttlMillis, RememberPolicy policy, Type type, Callable<?> loader) {
 		Arguments.requireText(key, "key");
 		Arguments.requireNonNull(loader, "loader");
-		return this.remembering.remember(this.namespace, key, ttlMillis, type, loader);
+		return this.remembering.remember(this.namespace, key, ttlMillis, policy, type, loader);
 	}
 
 	private boolean persistOrExists(byte[] raw) {
-		Boolean persisted = this.template.execute((RedisConnection connection) -> connection.keyCommands().persist(raw),
-				true);
-		if (Boolean.TRUE.equals(persisted)) {
-			return true;
-		}
-		return Boolean.TRUE
-			.equals(this.template.execute((RedisConnection connection) -> connection.keyCommands().exists(raw), true));
+		return this.redis.persist(raw) || this.redis.exists(raw) > 0;
 	}
 
 	private static void requireSameSlot(String oldKey, byte[] from, String newKey, byte[] to) {
@@ -633,10 +602,6 @@ public final class RedisCache implements Cache {
 	private static <T> @Nullable T cast(Class<T> type, @Nullable Object value) {
 		// Class.cast rejects boxed values for primitive classes such as int.class
 		return (T) ClassUtils.resolvePrimitiveIfNecessary(type).cast(value);
-	}
-
-	private static Expiration expiration(long millis) {
-		return (millis == TtlPolicy.PERSISTENT) ? Expiration.persistent() : Expiration.milliseconds(millis);
 	}
 
 	private static long nonNull(@Nullable Long value, String key) {

@@ -1,9 +1,7 @@
 package io.github.saasframework.cache;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -18,10 +16,7 @@ import io.github.saasframework.cache.lock.LockNotHeldException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.SetCondition;
-import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.core.types.Expiration;
 
 /**
  * The Redis lock: {@code SET key token NX PX ttl} to acquire, Lua compare-and-act scripts
@@ -29,11 +24,9 @@ import org.springframework.data.redis.core.types.Expiration;
  */
 final class RedisDistributedLock implements DistributedLock {
 
-	private static final SecureRandom RANDOM = new SecureRandom();
-
 	private static final ScheduledExecutorService REFRESHER = refresher();
 
-	private final RedisTemplate<String, byte[]> template;
+	private final RedisCalls redis;
 
 	private final CacheMetricsRecorder recorder;
 
@@ -55,15 +48,15 @@ final class RedisDistributedLock implements DistributedLock {
 
 	private @Nullable Refresh refresh;
 
-	RedisDistributedLock(RedisTemplate<String, byte[]> template, KeyNamespace namespace, String name, Duration ttl,
-			Duration retryInterval, CacheMetricsRecorder recorder) {
-		this.template = template;
+	RedisDistributedLock(RedisCalls redis, KeyNamespace namespace, String name, Duration ttl, Duration retryInterval,
+			CacheMetricsRecorder recorder) {
+		this.redis = redis;
 		this.recorder = recorder;
 		this.prefix = namespace.prefix();
 		this.name = name;
 		this.redisKey = namespace.redisKey(name);
 		this.rawKey = this.redisKey.getBytes(StandardCharsets.UTF_8);
-		this.token = newToken();
+		this.token = RedisCalls.newToken();
 		this.ttl = ttl;
 		this.retryInterval = retryInterval;
 	}
@@ -113,8 +106,7 @@ final class RedisDistributedLock implements DistributedLock {
 	@Override
 	public void release() {
 		stopRefresh();
-		long released = this.template.execute(
-				(RedisConnection connection) -> LuaScripts.LOCK_RELEASE.run(connection, this.rawKey, this.token), true);
+		long released = this.redis.eval(LuaScripts.LOCK_RELEASE, this.rawKey, this.token);
 		this.held = false;
 		if (released == 0) {
 			throw new LockNotHeldException("Lock '" + this.name + "' (key '" + this.redisKey
@@ -135,8 +127,7 @@ final class RedisDistributedLock implements DistributedLock {
 
 	@Override
 	public boolean isHeld() {
-		byte[] current = this.template
-			.execute((RedisConnection connection) -> connection.stringCommands().get(this.rawKey), true);
+		byte[] current = this.redis.get(this.rawKey);
 		boolean mine = current != null && java.util.Arrays.equals(current, this.token);
 		if (!mine) {
 			this.held = false;
@@ -184,12 +175,8 @@ final class RedisDistributedLock implements DistributedLock {
 	}
 
 	private boolean attempt() {
-		long millis = TtlPolicy.toMillis(this.ttl);
-		Expiration expiration = (millis == TtlPolicy.PERSISTENT) ? Expiration.persistent()
-				: Expiration.milliseconds(millis);
-		Boolean set = this.template.execute((RedisConnection connection) -> connection.stringCommands()
-			.set(this.rawKey, this.token, SetCondition.ifAbsent(), expiration), true);
-		boolean acquired = Boolean.TRUE.equals(set);
+		boolean acquired = this.redis.set(this.rawKey, this.token, TtlPolicy.toMillis(this.ttl),
+				SetCondition.ifAbsent());
 		if (acquired) {
 			this.held = true;
 		}
@@ -219,11 +206,8 @@ final class RedisDistributedLock implements DistributedLock {
 	}
 
 	private boolean runExtend(Duration lease) {
-		byte[] millis = String.valueOf(TtlPolicy.toMillis(lease)).getBytes(StandardCharsets.US_ASCII);
-		Long extended = this.template.execute(
-				(RedisConnection connection) -> LuaScripts.LOCK_EXTEND.run(connection, this.rawKey, this.token, millis),
-				true);
-		return extended != null && extended == 1;
+		return this.redis.eval(LuaScripts.LOCK_EXTEND, this.rawKey, this.token,
+				RedisCalls.ascii(TtlPolicy.toMillis(lease))) == 1;
 	}
 
 	private void refreshOnce(Refresh loop) {
@@ -256,12 +240,6 @@ final class RedisDistributedLock implements DistributedLock {
 		// 50 % to 150 % of the interval, so that waiters spread out instead of retrying
 		// in lockstep
 		return base / 2 + ThreadLocalRandom.current().nextLong(Math.max(1, base));
-	}
-
-	private static byte[] newToken() {
-		byte[] random = new byte[18];
-		RANDOM.nextBytes(random);
-		return Base64.getUrlEncoder().withoutPadding().encode(random);
 	}
 
 	private static ScheduledExecutorService refresher() {

@@ -2,9 +2,7 @@ package io.github.saasframework.cache;
 
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -16,10 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.SetCondition;
-import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.core.types.Expiration;
 
 /**
  * The cache-or-compute path of {@code remember}, and what protects the system behind the
@@ -45,9 +40,7 @@ final class Remembering {
 
 	private static final long FAIL_OPEN_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-	private static final SecureRandom RANDOM = new SecureRandom();
-
-	private final RedisTemplate<String, byte[]> template;
+	private final RedisCalls redis;
 
 	private final ValueCodec codec;
 
@@ -69,8 +62,8 @@ final class Remembering {
 
 	private final AtomicLong lastFailOpenLog = new AtomicLong(System.nanoTime() - FAIL_OPEN_LOG_INTERVAL_NANOS);
 
-	Remembering(RedisTemplate<String, byte[]> template, ValueCodec codec, TtlPolicy ttls, CacheOptions options) {
-		this.template = template;
+	Remembering(RedisCalls redis, ValueCodec codec, TtlPolicy ttls, CacheOptions options) {
+		this.redis = redis;
 		this.codec = codec;
 		this.ttls = ttls;
 		this.recorder = options.metricsRecorder();
@@ -84,7 +77,8 @@ final class Remembering {
 		this.nullTtlMillis = TtlPolicy.toMillis(options.nullTtl());
 	}
 
-	@Nullable Object remember(KeyNamespace namespace, String key, long ttlMillis, Type type, Callable<?> loader) {
+	@Nullable Object remember(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy, Type type,
+			Callable<?> loader) {
 		byte[] raw = namespace.rawKey(key);
 		byte[] cached;
 		try {
@@ -99,7 +93,7 @@ final class Remembering {
 		}
 		this.recorder.recordGets(namespace.prefix(), 0, 1);
 		return this.singleFlight.run(namespace.redisKey(key), type,
-				() -> new Miss(namespace, key, raw, ttlMillis, type, loader).load());
+				() -> new Miss(namespace, key, raw, ttlMillis, policy, type, loader).load());
 	}
 
 	private @Nullable Object failOpen(KeyNamespace namespace, String key, Type type, Callable<?> loader,
@@ -128,8 +122,8 @@ final class Remembering {
 		}
 	}
 
-	private byte[] get(byte[] raw) {
-		return this.template.execute((RedisConnection connection) -> connection.stringCommands().get(raw), true);
+	private byte @Nullable [] get(byte[] raw) {
+		return this.redis.get(raw);
 	}
 
 	private @Nullable Object callLoader(String prefix, String key, Callable<?> loader) {
@@ -164,6 +158,8 @@ final class Remembering {
 
 		private final long ttlMillis;
 
+		private final RememberPolicy policy;
+
 		private final Type type;
 
 		private final Callable<?> loader;
@@ -172,11 +168,13 @@ final class Remembering {
 
 		private @Nullable Object value;
 
-		Miss(KeyNamespace namespace, String key, byte[] raw, long ttlMillis, Type type, Callable<?> loader) {
+		Miss(KeyNamespace namespace, String key, byte[] raw, long ttlMillis, RememberPolicy policy, Type type,
+				Callable<?> loader) {
 			this.namespace = namespace;
 			this.key = key;
 			this.raw = raw;
 			this.ttlMillis = ttlMillis;
+			this.policy = policy;
 			this.type = type;
 			this.loader = loader;
 		}
@@ -206,7 +204,7 @@ final class Remembering {
 
 		private @Nullable Object loadUnderLease() {
 			byte[] leaseKey = (this.namespace.redisKey(this.key) + LEASE_SUFFIX).getBytes(StandardCharsets.UTF_8);
-			byte[] token = newToken();
+			byte[] token = RedisCalls.newToken();
 			long deadline = System.nanoTime() + Remembering.this.waitNanos;
 			while (true) {
 				if (tryLease(leaseKey, token)) {
@@ -241,37 +239,37 @@ final class Remembering {
 			byte[] bytes;
 			long millis;
 			if (result != null) {
+				if (!this.policy.mayStore(result)) {
+					return;
+				}
 				bytes = Remembering.this.codec.encode(this.key, result);
 				millis = Remembering.this.ttls.entryMillis(this.ttlMillis);
 			}
-			else if (Remembering.this.options.cacheNulls()) {
+			else if (cacheNulls()) {
 				bytes = ValueCodec.nullMarker();
 				millis = Remembering.this.nullTtlMillis;
 			}
 			else {
 				return;
 			}
-			Expiration expiration = (millis == TtlPolicy.PERSISTENT) ? Expiration.persistent()
-					: Expiration.milliseconds(millis);
-			Remembering.this.template.execute((RedisConnection connection) -> connection.stringCommands()
-				.set(this.raw, bytes, SetCondition.upsert(), expiration), true);
+			Remembering.this.redis.set(this.raw, bytes, millis, SetCondition.upsert());
 			if (result != null) {
 				Remembering.this.recorder.recordPuts(this.namespace.prefix(), 1);
 			}
 		}
 
+		private boolean cacheNulls() {
+			Boolean perCall = this.policy.cacheNulls();
+			return (perCall != null) ? perCall : Remembering.this.options.cacheNulls();
+		}
+
 		private boolean tryLease(byte[] leaseKey, byte[] token) {
-			Boolean acquired = Remembering.this.template.execute((RedisConnection connection) -> connection
-				.stringCommands()
-				.set(leaseKey, token, SetCondition.ifAbsent(), Expiration.milliseconds(Remembering.this.leaseMillis)),
-					true);
-			return Boolean.TRUE.equals(acquired);
+			return Remembering.this.redis.set(leaseKey, token, Remembering.this.leaseMillis, SetCondition.ifAbsent());
 		}
 
 		private void releaseLease(byte[] leaseKey, byte[] token) {
 			try {
-				Remembering.this.template.execute(
-						(RedisConnection connection) -> LuaScripts.LOCK_RELEASE.run(connection, leaseKey, token), true);
+				Remembering.this.redis.eval(LuaScripts.LOCK_RELEASE, leaseKey, token);
 			}
 			catch (DataAccessException ex) {
 				// the lease expires by itself; the value (or the failure) is what matters
@@ -292,12 +290,6 @@ final class Remembering {
 			}
 		}
 
-	}
-
-	private static byte[] newToken() {
-		byte[] random = new byte[12];
-		RANDOM.nextBytes(random);
-		return Base64.getUrlEncoder().withoutPadding().encode(random);
 	}
 
 }

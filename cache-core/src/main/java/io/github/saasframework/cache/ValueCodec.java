@@ -35,16 +35,16 @@ final class ValueCodec {
 			bytes = this.serializer.serialize(value);
 		}
 		catch (RuntimeException ex) {
-			throw new CacheSerializationException("Cannot write the value for key '" + key + "' (a "
+			throw new CacheSerializationException("Cannot write the value for key " + Arguments.quote(key) + " (a "
 					+ value.getClass().getName() + "): " + ex.getMessage(), ex);
 		}
 		if (bytes == null) {
 			throw new CacheSerializationException("Serializer " + this.serializer.getClass().getName()
-					+ " returned null for the value of key '" + key + "'");
+					+ " returned null for the value of key " + Arguments.quote(key));
 		}
 		if (isNullMarker(bytes)) {
-			throw new CacheSerializationException(
-					"The value for key '" + key + "' is the cache's reserved null marker and cannot be stored");
+			throw new CacheSerializationException("The value for key " + Arguments.quote(key)
+					+ " is the cache's reserved null marker and cannot be stored");
 		}
 		return bytes;
 	}
@@ -69,14 +69,22 @@ final class ValueCodec {
 		try {
 			value = this.serializer.deserialize(bytes, type);
 		}
+		catch (CacheSerializationException ex) {
+			// this library's serializers describe the problem without quoting the bytes
+			throw new CacheSerializationException("Cannot read the value of key " + Arguments.quote(key) + " as "
+					+ type.getTypeName() + ": " + ex.getMessage(), ex.getCause());
+		}
 		catch (RuntimeException ex) {
+			// another serializer's message (and cause) may quote the stored value: name
+			// only its type
 			throw new CacheSerializationException(
-					"Cannot read the value of key '" + key + "' as " + type.getTypeName() + ": " + ex.getMessage(), ex);
+					"Cannot read the value of key " + Arguments.quote(key) + " as " + type.getTypeName() + ": "
+							+ ex.getClass().getName() + " from " + this.serializer.getClass().getName());
 		}
 		if (value != null && type instanceof Class<?> expected
 				&& !ClassUtils.resolvePrimitiveIfNecessary(expected).isInstance(value)) {
-			throw new CacheSerializationException("Cannot read the value of key '" + key + "' as " + type.getTypeName()
-					+ ": the serializer returned a " + value.getClass().getName());
+			throw new CacheSerializationException("Cannot read the value of key " + Arguments.quote(key) + " as "
+					+ type.getTypeName() + ": the serializer returned a " + value.getClass().getName());
 		}
 		return value;
 	}

@@ -167,4 +167,24 @@ class GoPackageRegressionTests {
 			.contains("\"name\":\"person-2\"");
 	}
 
+	record Member(long id, String name, int age, boolean active, double score) {
+	}
+
+	/**
+	 * Go's {@code encoding/json} leaves {@code omitempty} fields with zero values out of
+	 * the object. Those bytes, written by a Go service under a shared key, read here as
+	 * the zero values Go meant, through get, getAll and a remember hit.
+	 */
+	@Test
+	void goOmitemptyValues_readAsZeroValues() {
+		byte[] goBytes = "{\"id\":42,\"name\":\"Ada\",\"score\":99.5}".getBytes(StandardCharsets.UTF_8);
+		this.raw.opsForValue().set(this.cache.prefix() + ":member:42", goBytes);
+		Member expected = new Member(42, "Ada", 0, false, 99.5);
+		assertThat(this.cache.get("member:42", Member.class)).contains(expected);
+		assertThat(this.cache.getAll(List.of("member:42"), Member.class)).containsEntry("member:42", expected);
+		assertThat(this.cache.remember("member:42", Duration.ofMinutes(1), Member.class, () -> {
+			throw new AssertionError("a hit must not load");
+		})).isEqualTo(expected);
+	}
+
 }

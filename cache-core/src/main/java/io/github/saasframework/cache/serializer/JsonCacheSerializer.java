@@ -4,8 +4,15 @@ import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.exc.InvalidDefinitionException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,6 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class JsonCacheSerializer implements CacheSerializer {
 
+	private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
+
 	private final JsonMapper mapper;
 
 	/**
@@ -35,7 +44,7 @@ public final class JsonCacheSerializer implements CacheSerializer {
 	 * tokens.
 	 */
 	public JsonCacheSerializer() {
-		this(JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build());
+		this.mapper = forCache(JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
 	}
 
 	/**
@@ -47,7 +56,20 @@ public final class JsonCacheSerializer implements CacheSerializer {
 		if (mapper == null) {
 			throw new IllegalArgumentException("mapper must not be null");
 		}
-		this.mapper = mapper;
+		this.mapper = forCache(mapper.rebuild());
+	}
+
+	/**
+	 * The two settings every cache mapper gets, on a copy (the application's own mapper
+	 * is never changed): a JSON object that omits a primitive field reads as the zero
+	 * value, as Go's {@code encoding/json} writes {@code omitempty} fields; a value with
+	 * no properties to write (which would be stored as {@code {}} and lose its data) is
+	 * refused.
+	 */
+	private static JsonMapper forCache(JsonMapper.Builder builder) {
+		return builder.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+			.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+			.build();
 	}
 
 	/**
@@ -66,6 +88,15 @@ public final class JsonCacheSerializer implements CacheSerializer {
 		}
 		try {
 			return this.mapper.writeValueAsBytes(value);
+		}
+		catch (InvalidDefinitionException ex) {
+			if (value instanceof Record) {
+				// a record without components is an empty value, not lost data
+				return EMPTY_OBJECT.clone();
+			}
+			throw new CacheSerializationException("Cannot write a value of " + value.getClass().getName()
+					+ " as JSON: it has no properties to write (no getters or public fields), so it would be stored"
+					+ " as {} and its data lost; give it getters or annotate its fields with @JsonProperty", ex);
 		}
 		catch (JacksonException ex) {
 			throw new CacheSerializationException(
@@ -93,21 +124,59 @@ public final class JsonCacheSerializer implements CacheSerializer {
 			return this.mapper.readValue(bytes, javaType);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
+			// neither Jackson's message nor the exception goes along: both quote the
+			// stored input, and a cached value must never reach a log through here
 			throw new CacheSerializationException("Cannot read " + bytes.length + " bytes as JSON of type "
-					+ type.getTypeName() + ": " + describe(ex), ex);
+					+ type.getTypeName() + ": " + describe(ex));
 		}
 	}
 
-	private static String describe(Exception ex) {
-		// Jackson's full message quotes the offending input; keep only its own first line
-		// so
-		// that cached values never end up in logs through this exception.
-		String message = (ex instanceof JacksonException jackson) ? jackson.getOriginalMessage() : ex.getMessage();
-		if (message == null) {
-			return ex.getClass().getSimpleName();
+	/**
+	 * What went wrong, from the exception's type, location and path only: never from its
+	 * message, which quotes the input.
+	 */
+	static String describe(Exception ex) {
+		if (!(ex instanceof JacksonException jackson)) {
+			return "the type cannot be read (" + ex.getClass().getSimpleName() + ")";
 		}
-		int newline = message.indexOf('\n');
-		return (newline >= 0) ? message.substring(0, newline) : message;
+		String path = path(jackson);
+		String where = path.isEmpty() ? "" : " at " + path;
+		if (ex instanceof UnrecognizedPropertyException unknown) {
+			return "unknown property '" + unknown.getPropertyName() + "'" + where;
+		}
+		if (ex instanceof InvalidFormatException invalid) {
+			return "a value that is not a valid " + simpleName(invalid.getTargetType()) + where;
+		}
+		if (ex instanceof MismatchedInputException mismatched) {
+			return "JSON of another shape than " + simpleName(mismatched.getTargetType()) + where;
+		}
+		if (ex instanceof StreamReadException read) {
+			TokenStreamLocation location = read.getLocation();
+			return "malformed JSON" + ((location != null)
+					? " at line " + location.getLineNr() + ", column " + location.getColumnNr() : "");
+		}
+		if (ex instanceof InvalidDefinitionException) {
+			return "the type cannot be read from JSON (no creator or setters Jackson can use)" + where;
+		}
+		return ex.getClass().getSimpleName() + where;
+	}
+
+	private static String path(JacksonException ex) {
+		StringBuilder path = new StringBuilder();
+		for (JacksonException.Reference reference : ex.getPath()) {
+			String name = reference.getPropertyName();
+			if (name != null) {
+				path.append((path.length() > 0) ? "." : "").append(name);
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return path.toString();
+	}
+
+	private static String simpleName(Class<?> type) {
+		return (type != null) ? type.getSimpleName() : "the requested type";
 	}
 
 }

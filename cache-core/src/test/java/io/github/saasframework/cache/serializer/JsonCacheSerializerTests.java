@@ -114,4 +114,100 @@ class JsonCacheSerializerTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> new JsonCacheSerializer(null));
 	}
 
+	record Member(long id, String name, int age, boolean active, double score) {
+	}
+
+	enum Level {
+
+		LOW, HIGH
+
+	}
+
+	record Secretive(int pin, Level level, Instant at) {
+	}
+
+	static final class PrivateFields {
+
+		private final String secret = "s";
+
+		@Override
+		public String toString() {
+			return this.secret;
+		}
+
+	}
+
+	record Empty() {
+	}
+
+	/** The exact bytes Go's encoding/json writes for a struct with omitempty fields. */
+	private static final byte[] GO_OMITEMPTY = "{\"id\":42,\"name\":\"Ada\",\"score\":99.5}"
+		.getBytes(StandardCharsets.UTF_8);
+
+	@Test
+	void deserialize_goOmitemptyObject_readsMissingPrimitivesAsZeroValues() {
+		assertThat(this.serializer.deserialize(GO_OMITEMPTY, Member.class))
+			.isEqualTo(new Member(42, "Ada", 0, false, 99.5));
+	}
+
+	@Test
+	void deserialize_goOmitemptyObject_readsAsZeroValuesOnAnApplicationMapperToo() {
+		JsonMapper application = JsonMapper.builder().build();
+		JsonCacheSerializer onApplicationMapper = new JsonCacheSerializer(application);
+		assertThat(onApplicationMapper.deserialize(GO_OMITEMPTY, Member.class))
+			.isEqualTo(new Member(42, "Ada", 0, false, 99.5));
+		// the application's own mapper keeps its settings for its other uses
+		assertThatExceptionOfType(tools.jackson.core.JacksonException.class)
+			.isThrownBy(() -> application.readValue(GO_OMITEMPTY, Member.class));
+	}
+
+	@Test
+	void serialize_objectWithoutProperties_isRefusedInsteadOfStoredAsEmptyObject() {
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(() -> this.serializer.serialize(new Object()))
+			.withMessageContaining("no properties to write");
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(() -> this.serializer.serialize(new PrivateFields()))
+			.withMessageContaining(PrivateFields.class.getName())
+			.withMessageNotContaining("\"s\"");
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(() -> new JsonCacheSerializer(JsonMapper.builder().build()).serialize(new PrivateFields()));
+	}
+
+	@Test
+	void serialize_emptyRecordAndEmptyMap_areStillWritten() {
+		assertThat(json(new Empty())).isEqualTo("{}");
+		assertThat(json(Map.of())).isEqualTo("{}");
+	}
+
+	@Test
+	void deserialize_failures_neverQuoteTheStoredValue() {
+		String[] stored = { "{\"pin\":\"hunter2\",\"level\":\"LOW\",\"at\":\"1970-01-01T00:00:00Z\"}",
+				"{\"pin\":1,\"level\":\"hunter2\",\"at\":\"1970-01-01T00:00:00Z\"}",
+				"{\"pin\":1,\"level\":\"LOW\",\"at\":\"hunter2\"}", "hunter2", "[\"hunter2\"]", "{\"pin\": hunter2}" };
+		for (String value : stored) {
+			assertThatExceptionOfType(CacheSerializationException.class).as(value)
+				.isThrownBy(() -> this.serializer.deserialize(value.getBytes(StandardCharsets.UTF_8), Secretive.class))
+				.satisfies((ex) -> {
+					assertThat(ex.getMessage()).doesNotContain("hunter2").contains(Secretive.class.getTypeName());
+					for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+						assertThat(String.valueOf(cause.getMessage())).doesNotContain("hunter2");
+					}
+				});
+		}
+	}
+
+	@Test
+	void deserialize_failures_sayWhereAndWhatKind() {
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(() -> this.serializer
+				.deserialize("{\"pin\":\"x\",\"level\":\"LOW\",\"at\":\"1970-01-01T00:00:00Z\"}"
+					.getBytes(StandardCharsets.UTF_8), Secretive.class))
+			.withMessageContaining("not a valid int at pin");
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(
+					() -> this.serializer.deserialize("{\"pin\": x}".getBytes(StandardCharsets.UTF_8), Secretive.class))
+			.withMessageContaining("malformed JSON at line 1");
+	}
+
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,12 +15,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import io.github.saasframework.cache.RememberPolicy;
 import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
 import io.github.saasframework.cache.annotation.WithLock;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.context.EmbeddedValueResolverAware;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.MethodIntrospector;
@@ -31,6 +34,7 @@ import org.springframework.expression.ParseException;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
+import org.springframework.util.StringValueResolver;
 
 /**
  * Parses the cache annotations of a class once, validates them, and keeps the result per
@@ -39,16 +43,22 @@ import org.springframework.util.StringUtils;
  * the auto-proxy creator first looks at a bean); the interceptors ask it what to do.
  * Thread-safe.
  */
-final class AnnotatedMethodCache {
-
-	private static final Set<Class<? extends Annotation>> ANNOTATIONS = Set.of(Remember.class, WithLock.class,
-			Forget.class);
+final class AnnotatedMethodCache implements EmbeddedValueResolverAware {
 
 	/** What methods without cache annotations map to; its method is never used. */
 	private static final MethodOperations NONE = new MethodOperations(
-			ReflectionUtils.findMethod(Object.class, "toString"), null, null, null);
+			ReflectionUtils.findMethod(Object.class, "toString"), Map.of());
 
 	private final CacheExpressionEvaluator evaluator;
+
+	/**
+	 * Resolves {@code ${...}} placeholders in duration attributes; none outside a
+	 * context.
+	 */
+	private @Nullable StringValueResolver placeholders;
+
+	/** The one registry of annotations: each with the parser of its operation. */
+	private final Map<Class<? extends Annotation>, OperationParser<?>> parsers = new LinkedHashMap<>();
 
 	private final Map<Class<?>, Set<Class<? extends Annotation>>> classes = new ConcurrentHashMap<>(256);
 
@@ -56,6 +66,18 @@ final class AnnotatedMethodCache {
 
 	AnnotatedMethodCache(CacheExpressionEvaluator evaluator) {
 		this.evaluator = evaluator;
+		register(Remember.class, this::parseRemember);
+		register(WithLock.class, this::parseWithLock);
+		register(Forget.class, this::parseForget);
+	}
+
+	private <A extends Annotation> void register(Class<A> annotation, OperationParser<A> parser) {
+		this.parsers.put(annotation, parser);
+	}
+
+	@Override
+	public void setEmbeddedValueResolver(StringValueResolver resolver) {
+		this.placeholders = resolver;
 	}
 
 	CacheExpressionEvaluator evaluator() {
@@ -86,7 +108,7 @@ final class AnnotatedMethodCache {
 	}
 
 	private Set<Class<? extends Annotation>> introspect(Class<?> targetClass) {
-		if (!AnnotationUtils.isCandidateClass(targetClass, ANNOTATIONS)) {
+		if (!AnnotationUtils.isCandidateClass(targetClass, this.parsers.keySet())) {
 			return Set.of();
 		}
 		Map<Method, MethodOperations> annotated = MethodIntrospector.selectMethods(targetClass,
@@ -97,22 +119,27 @@ final class AnnotatedMethodCache {
 		Set<Class<? extends Annotation>> present = new HashSet<>();
 		annotated.forEach((method, operations) -> {
 			this.methods.putIfAbsent(new MethodClassKey(method, targetClass), operations);
-			ANNOTATIONS.stream().filter(operations::has).forEach(present::add);
+			present.addAll(operations.operations().keySet());
 		});
 		return Set.copyOf(present);
 	}
 
 	private MethodOperations parse(Method method, Class<?> targetClass) {
 		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
-		Remember remember = find(specific, method, Remember.class);
-		WithLock withLock = find(specific, method, WithLock.class);
-		Forget forget = find(specific, method, Forget.class);
-		if (remember == null && withLock == null && forget == null) {
-			return NONE;
-		}
-		return new MethodOperations(specific, (remember != null) ? parse(remember, specific, targetClass) : null,
-				(withLock != null) ? parse(withLock, specific, targetClass) : null,
-				(forget != null) ? parse(forget, specific, targetClass) : null);
+		Map<Class<? extends Annotation>, Object> operations = new LinkedHashMap<>();
+		this.parsers.forEach((type, parser) -> {
+			Annotation annotation = find(specific, method, type);
+			if (annotation != null) {
+				operations.put(type, parse(parser, annotation, specific, targetClass));
+			}
+		});
+		return operations.isEmpty() ? NONE : new MethodOperations(specific, operations);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <A extends Annotation> Object parse(OperationParser<A> parser, Annotation annotation, Method method,
+			Class<?> targetClass) {
+		return parser.parse((A) annotation, method, targetClass);
 	}
 
 	private static <A extends Annotation> @Nullable A find(Method specific, Method original, Class<A> type) {
@@ -123,8 +150,8 @@ final class AnnotatedMethodCache {
 		return found;
 	}
 
-	private RememberOperation parse(Remember remember, Method method, Class<?> targetClass) {
-		Problems problems = new Problems("@Remember", method);
+	private RememberOperation parseRemember(Remember remember, Method method, Class<?> targetClass) {
+		Problems problems = new Problems("@Remember", method, this.placeholders);
 		Expression key = problems.key(remember.key(),
 				() -> this.evaluator.parseKey(remember.key(), method, targetClass));
 		Duration ttl = Duration.ZERO;
@@ -145,11 +172,12 @@ final class AnnotatedMethodCache {
 		}
 		boolean optional = rawReturnType == Optional.class;
 		Type valueType = toType(optional ? returnType.getGeneric(0) : returnType);
-		return RememberOperation.of(key, ttl, remember.forever(), condition, unless, valueType, optional);
+		RememberPolicy policy = remember.forever() ? RememberPolicy.forever() : RememberPolicy.ttl(ttl);
+		return RememberOperation.of(key, policy, condition, unless, valueType, optional);
 	}
 
-	private WithLockOperation parse(WithLock withLock, Method method, Class<?> targetClass) {
-		Problems problems = new Problems("@WithLock", method);
+	private WithLockOperation parseWithLock(WithLock withLock, Method method, Class<?> targetClass) {
+		Problems problems = new Problems("@WithLock", method, this.placeholders);
 		Expression key = problems.key(withLock.key(),
 				() -> this.evaluator.parseKey(withLock.key(), method, targetClass));
 		Duration ttl = StringUtils.hasLength(withLock.ttl()) ? problems.duration("ttl", withLock.ttl(), false) : null;
@@ -158,8 +186,8 @@ final class AnnotatedMethodCache {
 		return new WithLockOperation(key, ttl, waitTime);
 	}
 
-	private ForgetOperation parse(Forget forget, Method method, Class<?> targetClass) {
-		Problems problems = new Problems("@Forget", method);
+	private ForgetOperation parseForget(Forget forget, Method method, Class<?> targetClass) {
+		Problems problems = new Problems("@Forget", method, this.placeholders);
 		if (forget.keys().length == 0) {
 			problems.fail("keys", "{}", "at least one key is needed");
 		}
@@ -202,9 +230,12 @@ final class AnnotatedMethodCache {
 
 		private final Method method;
 
-		Problems(String annotation, Method method) {
+		private final @Nullable StringValueResolver placeholders;
+
+		Problems(String annotation, Method method, @Nullable StringValueResolver placeholders) {
 			this.annotation = annotation;
 			this.method = method;
+			this.placeholders = placeholders;
 		}
 
 		Expression key(String value, ExpressionParser parser) {
@@ -219,15 +250,27 @@ final class AnnotatedMethodCache {
 		}
 
 		Duration duration(String attribute, String value, boolean zeroAllowed) {
-			Duration duration;
+			String resolved;
 			try {
-				duration = DurationStyle.detectAndParse(value);
+				resolved = (this.placeholders != null) ? this.placeholders.resolveStringValue(value) : value;
 			}
 			catch (IllegalArgumentException ex) {
-				throw failure(attribute, value, "not a duration; use a form such as 30s, 5m or PT10M", ex);
+				throw failure(attribute, value, "a placeholder cannot be resolved: " + ex.getMessage(), ex);
+			}
+			if (resolved != null && resolved.contains("${")) {
+				fail(attribute, value, "a placeholder cannot be resolved: no such property and no default"
+						+ " (write ${name:default} for one)");
+			}
+			String shown = value.equals(resolved) ? value : value + "\" = \"" + resolved;
+			Duration duration;
+			try {
+				duration = DurationStyle.detectAndParse((resolved != null) ? resolved.trim() : "");
+			}
+			catch (IllegalArgumentException ex) {
+				throw failure(attribute, shown, "not a duration", ex);
 			}
 			if (duration.isNegative() || (!zeroAllowed && duration.isZero())) {
-				fail(attribute, value, zeroAllowed ? "must not be negative" : "must be positive");
+				fail(attribute, shown, zeroAllowed ? "must not be negative" : "must be positive");
 			}
 			return duration;
 		}
@@ -247,9 +290,26 @@ final class AnnotatedMethodCache {
 
 		private IllegalStateException failure(String attribute, String value, String reason,
 				@Nullable Exception cause) {
-			return new IllegalStateException("Invalid " + this.annotation + "(" + attribute + " = \"" + value
-					+ "\") on " + describe(this.method) + ": " + reason, cause);
+			return InvalidCacheConfigurationException.annotation(this.annotation, attribute, describe(this.method),
+					value, reason, validForms(attribute), cause);
 		}
+
+		private static String validForms(String attribute) {
+			return switch (attribute) {
+				case "ttl", "waitTime", "refreshAfter" ->
+					"a duration such as 30s, 5m, PT10M or a placeholder such as ${myapp.ttl:5m}";
+				case "keys" -> "one or more SpEL key expressions";
+				default -> "a valid SpEL expression, such as 'user:' + #id";
+			};
+		}
+
+	}
+
+	/** Parses and validates one annotation of a method into its operation. */
+	@FunctionalInterface
+	private interface OperationParser<A extends Annotation> {
+
+		Object parse(A annotation, Method method, Class<?> targetClass);
 
 	}
 

@@ -33,7 +33,7 @@ final class ForgetInterceptor extends CacheAnnotationInterceptor {
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		MethodOperations operations = operations(invocation);
-		ForgetOperation forget = operations.forget();
+		ForgetOperation forget = operations.get(Forget.class);
 		if (forget == null) {
 			return invocation.proceed();
 		}

@@ -2,38 +2,41 @@ package io.github.saasframework.cache.autoconfigure;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.util.Map;
 
-import io.github.saasframework.cache.annotation.Forget;
-import io.github.saasframework.cache.annotation.Remember;
-import io.github.saasframework.cache.annotation.WithLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the cache annotations ask of one method on one target class.
+ * What the cache annotations ask of one method on one target class: the parsed operation
+ * of each annotation present, keyed by annotation type (as Spring's
+ * {@code CacheOperationSource} does), so a new annotation or attribute is one parser in
+ * {@link AnnotatedMethodCache} and nothing here.
  *
  * @param method the most specific method, whose parameter names the expressions see
- * @param remember the {@code @Remember}, if any
- * @param withLock the {@code @WithLock}, if any
- * @param forget the {@code @Forget}, if any
+ * @param operations the parsed operation of each annotation present
  */
-record MethodOperations(Method method, @Nullable RememberOperation remember, @Nullable WithLockOperation withLock,
-		@Nullable ForgetOperation forget) {
+record MethodOperations(Method method, Map<Class<? extends Annotation>, Object> operations) {
+
+	MethodOperations {
+		operations = Map.copyOf(operations);
+	}
 
 	boolean isEmpty() {
-		return this.remember == null && this.withLock == null && this.forget == null;
+		return this.operations.isEmpty();
 	}
 
 	boolean has(Class<? extends Annotation> annotation) {
-		if (annotation == Remember.class) {
-			return this.remember != null;
-		}
-		if (annotation == WithLock.class) {
-			return this.withLock != null;
-		}
-		if (annotation == Forget.class) {
-			return this.forget != null;
-		}
-		return false;
+		return this.operations.containsKey(annotation);
+	}
+
+	/**
+	 * The parsed operation of an annotation, of the type its parser returns.
+	 * @return the operation, or {@code null} when the method does not carry the
+	 * annotation
+	 */
+	@SuppressWarnings("unchecked")
+	<O> @Nullable O get(Class<? extends Annotation> annotation) {
+		return (O) this.operations.get(annotation);
 	}
 
 }

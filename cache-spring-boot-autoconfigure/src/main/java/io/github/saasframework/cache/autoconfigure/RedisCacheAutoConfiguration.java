@@ -1,9 +1,7 @@
 package io.github.saasframework.cache.autoconfigure;
 
 import io.github.saasframework.cache.Cache;
-import io.github.saasframework.cache.CacheConfig;
 import io.github.saasframework.cache.CacheMetricsRecorder;
-import io.github.saasframework.cache.CacheOptions;
 import io.github.saasframework.cache.RedisCache;
 import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
@@ -68,42 +66,8 @@ public final class RedisCacheAutoConfiguration {
 	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 	RedisCache redisCache(RedisConnectionFactory connectionFactory, RedisCacheProperties properties,
 			CacheSerializer serializer, ObjectProvider<CacheMetricsRecorder> metricsRecorder) {
-		return RedisCache.create(connectionFactory, cacheConfig(properties, serializer),
-				cacheOptions(properties, metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE)));
-	}
-
-	private static CacheOptions cacheOptions(RedisCacheProperties properties, CacheMetricsRecorder recorder) {
-		RedisCacheProperties.Remember remember = properties.getRemember();
-		try {
-			return CacheOptions.builder()
-				.metricsRecorder(recorder)
-				.distributedSingleFlight(remember.isDistributed())
-				.loadLease(remember.getLease())
-				.loadWait(remember.getWait())
-				.failOpen(remember.isFailOpen())
-				.cacheNulls(remember.isCacheNulls())
-				.nullTtl(remember.getNullTtl())
-				.ttlJitter(properties.getTtlJitter())
-				.build();
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid app.cache.* configuration: " + ex.getMessage(), ex);
-		}
-	}
-
-	private static CacheConfig cacheConfig(RedisCacheProperties properties, CacheSerializer serializer) {
-		try {
-			return CacheConfig.builder()
-				.defaultTtl(properties.getDefaultTtl())
-				.keyPrefix(properties.getKeyPrefix())
-				.serializer(serializer)
-				.lockWait(properties.getLock().getDefaultWait())
-				.lockRetryInterval(properties.getLock().getRetryInterval())
-				.build();
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid app.cache.* configuration: " + ex.getMessage(), ex);
-		}
+		return RedisCache.create(connectionFactory, CacheSettings.config(properties, serializer),
+				CacheSettings.options(properties, metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE)));
 	}
 
 	@Bean

@@ -2,6 +2,10 @@ package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.saasframework.cache.CacheConfig;
+import io.github.saasframework.cache.CacheOptions;
+import io.github.saasframework.cache.serializer.StringCacheSerializer;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -14,6 +18,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("app.cache")
 public class RedisCacheProperties {
 
+	/** The core's defaults: the one source of every default below. */
+	private static final CacheConfig CORE = CacheConfig.builder().serializer(new StringCacheSerializer()).build();
+
+	private static final CacheOptions CORE_OPTIONS = CacheOptions.defaults();
+
 	/**
 	 * Whether to auto-configure the Redis cache, its annotations, metrics and health
 	 * indicator.
@@ -23,12 +32,12 @@ public class RedisCacheProperties {
 	/**
 	 * Time to live of values written without one.
 	 */
-	private Duration defaultTtl = Duration.ofHours(1);
+	private Duration defaultTtl = CORE.defaultTtl();
 
 	/**
 	 * Namespace of every key, without a trailing colon; empty for none.
 	 */
-	private String keyPrefix = "";
+	private String keyPrefix = CORE.keyPrefix();
 
 	/**
 	 * How values are written to Redis: plain JSON on the application's Jackson mapper, or
@@ -41,7 +50,7 @@ public class RedisCacheProperties {
 	 * shortened, so that entries written together do not expire together; 0 for none,
 	 * below 1. Locks and counters are never jittered.
 	 */
-	private double ttlJitter;
+	private double ttlJitter = CORE_OPTIONS.ttlJitter();
 
 	private final Lock lock = new Lock();
 
@@ -155,19 +164,19 @@ public class RedisCacheProperties {
 		 * Whether a miss takes a per-key load lease in Redis, so that across all
 		 * instances only one runs the loader while the others wait for its value.
 		 */
-		private boolean distributed = true;
+		private boolean distributed = CORE_OPTIONS.distributedSingleFlight();
 
 		/**
 		 * How long a load lease lasts; when the loading instance dies or its loader runs
 		 * longer, another instance takes over.
 		 */
-		private Duration lease = Duration.ofSeconds(10);
+		private Duration lease = CORE_OPTIONS.loadLease();
 
 		/**
 		 * How long a caller waits for another instance's load before it runs the loader
 		 * itself.
 		 */
-		private Duration wait = Duration.ofSeconds(5);
+		private Duration wait = CORE_OPTIONS.loadWait();
 
 		/**
 		 * Whether remember runs the loader and returns its value, uncached, when Redis is
@@ -179,12 +188,12 @@ public class RedisCacheProperties {
 		 * Whether a null or empty Optional result is stored as a marker for null-ttl, so
 		 * a missing row is not loaded again on every call.
 		 */
-		private boolean cacheNulls = false;
+		private boolean cacheNulls = CORE_OPTIONS.cacheNulls();
 
 		/**
 		 * How long a null marker lives.
 		 */
-		private Duration nullTtl = Duration.ofSeconds(30);
+		private Duration nullTtl = CORE_OPTIONS.nullTtl();
 
 		/**
 		 * Whether misses coordinate across instances through a load lease.
@@ -299,12 +308,12 @@ public class RedisCacheProperties {
 		/**
 		 * How long a caller waits for a lock when it names no wait time.
 		 */
-		private Duration defaultWait = Duration.ofSeconds(10);
+		private Duration defaultWait = CORE.lockWait();
 
 		/**
 		 * Pause between two attempts to acquire a lock.
 		 */
-		private Duration retryInterval = Duration.ofMillis(50);
+		private Duration retryInterval = CORE.lockRetryInterval();
 
 		/**
 		 * Lease given to a lock when the caller names none.

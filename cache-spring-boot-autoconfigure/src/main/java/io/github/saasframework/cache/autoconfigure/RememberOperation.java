@@ -1,8 +1,8 @@
 package io.github.saasframework.cache.autoconfigure;
 
 import java.lang.reflect.Type;
-import java.time.Duration;
 
+import io.github.saasframework.cache.RememberPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ParameterizedTypeReference;
@@ -12,21 +12,20 @@ import org.springframework.expression.Expression;
  * A parsed and validated {@code @Remember} of one method.
  *
  * @param key the key expression
- * @param ttl the TTL, {@link Duration#ZERO} for the cache's default
- * @param forever whether values are stored without expiry
+ * @param policy the TTL (or none, for {@code forever}) the values are stored with
  * @param condition the condition expression, or {@code null} for always
  * @param unless the veto expression, or {@code null} for never
  * @param valueType the type values are read as: the resolved return type, or the
  * {@code Optional}'s element type
  * @param optional whether the method returns {@code Optional}
  */
-record RememberOperation(Expression key, Duration ttl, boolean forever, @Nullable Expression condition,
+record RememberOperation(Expression key, RememberPolicy policy, @Nullable Expression condition,
 		@Nullable Expression unless, ParameterizedTypeReference<Object> valueType, boolean optional) {
 
-	static RememberOperation of(Expression key, Duration ttl, boolean forever, @Nullable Expression condition,
+	static RememberOperation of(Expression key, RememberPolicy policy, @Nullable Expression condition,
 			@Nullable Expression unless, Type valueType, boolean optional) {
-		return new RememberOperation(key, ttl, forever, condition, unless,
-				ParameterizedTypeReference.forType(valueType), optional);
+		return new RememberOperation(key, policy, condition, unless, ParameterizedTypeReference.forType(valueType),
+				optional);
 	}
 
 }

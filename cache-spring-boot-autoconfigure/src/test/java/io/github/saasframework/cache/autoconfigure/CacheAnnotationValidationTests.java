@@ -1,5 +1,7 @@
 package io.github.saasframework.cache.autoconfigure;
 
+import java.time.Duration;
+
 import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
 import io.github.saasframework.cache.annotation.WithLock;
@@ -7,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.util.ClassUtils;
 
@@ -105,12 +108,89 @@ class CacheAnnotationValidationTests {
 				+ ".update(long): at least one key is needed");
 	}
 
+	@Test
+	void durationAttributesResolvePlaceholders() {
+		this.contextRunner.withPropertyValues("myapp.lease=45s").withBean(Placeholders.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			AnnotatedMethodCache methods = context.getBean(AnnotatedMethodCache.class);
+			MethodOperations remember = methods.get(Placeholders.class.getDeclaredMethod("find", long.class),
+					Placeholders.class);
+			RememberOperation operation = remember.get(Remember.class);
+			assertThat(operation.policy().ttl()).isEqualTo(Duration.ofMinutes(7));
+			MethodOperations lock = methods.get(Placeholders.class.getDeclaredMethod("run", long.class),
+					Placeholders.class);
+			WithLockOperation withLock = lock.get(WithLock.class);
+			assertThat(withLock.ttl()).isEqualTo(Duration.ofSeconds(45));
+			assertThat(withLock.waitTime()).isEqualTo(Duration.ofMillis(250));
+		});
+	}
+
+	@Test
+	void unresolvablePlaceholderStopsStartupNamingIt() {
+		assertStartupFailure(UnresolvedPlaceholder.class, "Invalid @Remember(ttl = \"${myapp.missing}\") on "
+				+ UnresolvedPlaceholder.class.getName() + ".find(long): a placeholder cannot be resolved");
+	}
+
+	@Test
+	void placeholderResolvingToNonsenseStopsStartupShowingBoth() {
+		this.contextRunner.withPropertyValues("myapp.ttl=soon").withBean(PlaceholderNonsense.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("Invalid @Remember(ttl = \"${myapp.ttl}\" = \"soon\") on "
+						+ PlaceholderNonsense.class.getName() + ".find(long): not a duration");
+		});
+	}
+
+	@Test
+	void failureReportNamesMethodAttributeValueAndValidForms() {
+		this.contextRunner.withBean(BadTtl.class).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new CacheConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription())
+				.isEqualTo("Invalid value '5 minutes' for attribute 'ttl' of @Remember on " + BadTtl.class.getName()
+						+ ".find(long):\n\n    Reason: not a duration");
+			assertThat(analysis.getAction()).contains("30s, 5m, PT10M").contains("${myapp.ttl:5m}");
+		});
+	}
+
 	private void assertStartupFailure(Class<?> beanClass, String message) {
 		this.contextRunner.withBean(beanClass).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure())
-				.hasStackTraceContaining(IllegalStateException.class.getName() + ": " + message);
+				.hasStackTraceContaining(InvalidCacheConfigurationException.class.getName() + ": " + message);
 		});
+	}
+
+	static class Placeholders {
+
+		@Remember(key = "'p:' + #id", ttl = "${myapp.ttl:7m}")
+		String find(long id) {
+			return "v";
+		}
+
+		@WithLock(key = "'lock:p:' + #id", ttl = "${myapp.lease}", waitTime = "${myapp.wait:250ms}")
+		void run(long id) {
+		}
+
+	}
+
+	static class UnresolvedPlaceholder {
+
+		@Remember(key = "'p:' + #id", ttl = "${myapp.missing}")
+		String find(long id) {
+			return "v";
+		}
+
+	}
+
+	static class PlaceholderNonsense {
+
+		@Remember(key = "'p:' + #id", ttl = "${myapp.ttl}")
+		String find(long id) {
+			return "v";
+		}
+
 	}
 
 	static class Valid {

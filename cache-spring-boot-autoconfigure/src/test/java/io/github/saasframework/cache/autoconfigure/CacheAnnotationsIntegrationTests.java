@@ -184,6 +184,31 @@ class CacheAnnotationsIntegrationTests {
 	}
 
 	@Test
+	void rememberWithUnlessSharesOneLoadBetweenConcurrentCallers() throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<User>> results = new ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				results.add(pool.submit(() -> {
+					start.await();
+					return this.users.slowUnless(9);
+				}));
+			}
+			start.countDown();
+			for (Future<User> result : results) {
+				assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo(new User(9, "slow-9"));
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		// before: each caller read, missed and ran the method itself
+		assertThat(this.users.calls()).hasValue(1);
+		assertThat(this.cache.exists("slow-unless:9")).isOne();
+	}
+
+	@Test
 	void rememberKeySeesRootObjectAndPositionalArguments() {
 		assertThat(this.users.root("x", 9)).isEqualTo("x9");
 		assertThat(this.cache.exists("UserService:root:x:9")).isOne();
@@ -444,6 +469,13 @@ class CacheAnnotationsIntegrationTests {
 		User unless(long id, String name) {
 			this.calls.incrementAndGet();
 			return new User(id, name);
+		}
+
+		@Remember(key = "'slow-unless:' + #id", unless = "#result.name().startsWith('temp')")
+		User slowUnless(long id) throws InterruptedException {
+			this.calls.incrementAndGet();
+			Thread.sleep(300);
+			return new User(id, "slow-" + id);
 		}
 
 		@Remember(key = "#root.targetClass.simpleName + ':' + #root.methodName + ':' + #p0 + ':' + #root.args[1]")

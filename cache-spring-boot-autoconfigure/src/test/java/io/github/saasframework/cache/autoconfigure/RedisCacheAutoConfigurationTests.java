@@ -5,12 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.CacheConfig;
 import io.github.saasframework.cache.CacheMetricsRecorder;
 import io.github.saasframework.cache.RedisCache;
+import io.github.saasframework.cache.annotation.WithLock;
 import io.github.saasframework.cache.lock.LockNotAcquiredException;
 import io.github.saasframework.cache.serializer.CacheSerializer;
 import io.github.saasframework.cache.serializer.JsonCacheSerializer;
@@ -25,6 +30,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
+import org.springframework.core.io.UrlResource;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeanUtils;
+import org.springframework.util.ClassUtils;
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
@@ -158,6 +169,31 @@ class RedisCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void withLockAnnotationWaitsAsLongAsTheApplicationsOwnCacheDoes() {
+		// one default wait: an application Cache bean with a 150 ms lock wait makes
+		// @WithLock without waitTime wait 150 ms too, not app.cache.lock.default-wait
+		this.contextRunner.withPropertyValues("app.cache.lock.default-wait=30s")
+			.withUserConfiguration(ShortWaitCacheConfiguration.class)
+			.withBean(LockedJob.class)
+			.run((context) -> {
+				Cache cache = context.getBean(Cache.class);
+				LockedJob job = context.getBean(LockedJob.class);
+				assertThat(AopUtils.isAopProxy(job)).isTrue();
+				try (var held = cache.lock("lock:job", Duration.ofSeconds(30))) {
+					held.acquire(Duration.ZERO);
+					assertThatExceptionOfType(LockNotAcquiredException.class).isThrownBy(job::run)
+						.withMessageContaining("not acquired within PT0.15S");
+					assertThatExceptionOfType(LockNotAcquiredException.class)
+						.isThrownBy(() -> cache.withLock("lock:job", Duration.ofSeconds(1), () -> 1))
+						.withMessageContaining("not acquired within PT0.15S");
+				}
+				assertThat(job.runs()).hasValue(0);
+				job.run();
+				assertThat(job.runs()).hasValue(1);
+			});
+	}
+
+	@Test
 	void rememberFailsOpenByDefault_andThrowsWhenFailOpenIsOff() {
 		int deadPort = RedisServerProcess.freePort();
 		ApplicationContextRunner deadRedis = new ApplicationContextRunner()
@@ -209,8 +245,8 @@ class RedisCacheAutoConfigurationTests {
 	void invalidRememberPropertyFailsStartupNamingIt() {
 		this.contextRunner.withPropertyValues("app.cache.ttl-jitter=1.5").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasStackTraceContaining("ttlJitter")
-				.hasStackTraceContaining("Invalid app.cache.* configuration");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining(
+					"Invalid value '1.5' for property 'app.cache.ttl-jitter': must be at least 0 and below 1");
 		});
 	}
 
@@ -218,9 +254,41 @@ class RedisCacheAutoConfigurationTests {
 	void invalidPropertyFailsStartupNamingIt() {
 		this.contextRunner.withPropertyValues("app.cache.key-prefix=bad:").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("keyPrefix");
-			assertThat(context.getStartupFailure()).hasStackTraceContaining("Invalid app.cache.* configuration");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining(
+					"Invalid value 'bad:' for property 'app.cache.key-prefix': must not start or end with ':'");
 		});
+	}
+
+	@Test
+	void invalidPropertyEndsInBootsFailureReportNamingThePropertyNotTheJavaField() {
+		this.contextRunner.withPropertyValues("app.cache.default-ttl=-5s").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new CacheConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).isEqualTo(
+					"Invalid value 'PT-5S' for property 'app.cache.default-ttl':\n\n    Reason: must be positive");
+			assertThat(analysis.getAction()).isEqualTo(
+					"Update property 'app.cache.default-ttl' to a positive duration such as 500ms, 30s, 10m or 1h.");
+			assertThat(analysis.getDescription()).doesNotContain("defaultTtl");
+		});
+		this.contextRunner.withPropertyValues("app.cache.remember.lease=0s").run((context) -> {
+			FailureAnalysis analysis = new CacheConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("'app.cache.remember.lease'").doesNotContain("loadLease");
+		});
+	}
+
+	@Test
+	void failureAnalyzerIsRegisteredWithBoot() throws Exception {
+		List<String> analyzers = new ArrayList<>();
+		for (URL url : Collections.list(getClass().getClassLoader().getResources("META-INF/spring.factories"))) {
+			Properties factories = PropertiesLoaderUtils.loadProperties(new UrlResource(url));
+			analyzers.add(factories.getProperty("org.springframework.boot.diagnostics.FailureAnalyzer", ""));
+		}
+		assertThat(analyzers)
+			.anySatisfy((names) -> assertThat(names).contains(CacheConfigurationFailureAnalyzer.class.getName()));
+		Object analyzer = BeanUtils.instantiateClass(
+				ClassUtils.forName(CacheConfigurationFailureAnalyzer.class.getName(), getClass().getClassLoader()));
+		assertThat(analyzer).isInstanceOf(org.springframework.boot.diagnostics.FailureAnalyzer.class);
 	}
 
 	@Test
@@ -403,6 +471,31 @@ class RedisCacheAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	static class ShortWaitCacheConfiguration {
+
+		@Bean
+		Cache userCache() {
+			return RedisCache.create(RedisServerExtension.connectionFactory(),
+					CacheConfig.builder().keyPrefix(PREFIX).lockWait(Duration.ofMillis(150)).build());
+		}
+
+	}
+
+	static class LockedJob {
+
+		private final AtomicInteger runs = new AtomicInteger();
+
+		@WithLock(key = "'lock:job'")
+		void run() {
+			this.runs.incrementAndGet();
+		}
+
+		AtomicInteger runs() {
+			return this.runs;
+		}
+
+	}
+
 	static class UserSerializerConfiguration {
 
 		@Bean

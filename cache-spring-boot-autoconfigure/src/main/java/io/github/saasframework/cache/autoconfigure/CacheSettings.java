@@ -1,0 +1,91 @@
+package io.github.saasframework.cache.autoconfigure;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import io.github.saasframework.cache.CacheConfig;
+import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.CacheOptions;
+import io.github.saasframework.cache.serializer.CacheSerializer;
+
+/**
+ * Turns {@link RedisCacheProperties} into the core's {@link CacheConfig} and
+ * {@link CacheOptions}. The core validates every setting; this is the one place that
+ * translates a core validation failure into the property the user set (an
+ * {@link InvalidCacheConfigurationException}, reported by
+ * {@link CacheConfigurationFailureAnalyzer}).
+ */
+final class CacheSettings {
+
+	private static final String POSITIVE_DURATION = "a positive duration such as 500ms, 30s, 10m or 1h";
+
+	private static final String DURATION = "zero or a positive duration such as 500ms, 30s or 10m";
+
+	private CacheSettings() {
+	}
+
+	static CacheConfig config(RedisCacheProperties properties, CacheSerializer serializer) {
+		CacheConfig.Builder builder = CacheConfig.builder().serializer(serializer);
+		set("app.cache.default-ttl", properties.getDefaultTtl(), builder::defaultTtl, POSITIVE_DURATION);
+		set("app.cache.key-prefix", properties.getKeyPrefix(), builder::keyPrefix,
+				"a namespace such as 'myapp' or 'myapp:v2' (no ':' at either end), or empty for none");
+		RedisCacheProperties.Lock lock = properties.getLock();
+		set("app.cache.lock.default-wait", lock.getDefaultWait(), builder::lockWait, DURATION);
+		set("app.cache.lock.retry-interval", lock.getRetryInterval(), builder::lockRetryInterval, POSITIVE_DURATION);
+		set("app.cache.lock.default-ttl", lock.getDefaultTtl(), CacheSettings::positive, POSITIVE_DURATION);
+		return builder.build();
+	}
+
+	static CacheOptions options(RedisCacheProperties properties, CacheMetricsRecorder recorder) {
+		RedisCacheProperties.Remember remember = properties.getRemember();
+		CacheOptions.Builder builder = CacheOptions.builder()
+			.metricsRecorder(recorder)
+			.distributedSingleFlight(remember.isDistributed())
+			.failOpen(remember.isFailOpen())
+			.cacheNulls(remember.isCacheNulls());
+		set("app.cache.remember.lease", remember.getLease(), builder::loadLease, POSITIVE_DURATION);
+		set("app.cache.remember.wait", remember.getWait(), builder::loadWait, DURATION);
+		set("app.cache.remember.null-ttl", remember.getNullTtl(), builder::nullTtl, POSITIVE_DURATION);
+		set("app.cache.ttl-jitter", properties.getTtlJitter(), builder::ttlJitter,
+				"a fraction from 0 (no jitter) up to, not including, 1, such as 0.1");
+		return builder.build();
+	}
+
+	/**
+	 * Applies one property to a core builder; a value the core refuses becomes an
+	 * {@link InvalidCacheConfigurationException} naming the property.
+	 */
+	static <T> void set(String property, T value, Consumer<T> setter, String validForms) {
+		try {
+			setter.accept(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw InvalidCacheConfigurationException.property(property, display(value), reason(ex.getMessage()),
+					validForms, ex);
+		}
+	}
+
+	private static void positive(Duration duration) {
+		if (duration == null || duration.isNegative() || duration.isZero()) {
+			throw new IllegalArgumentException("must be positive");
+		}
+	}
+
+	private static Object display(Object value) {
+		return (value == null) ? "null" : value;
+	}
+
+	/**
+	 * The core's message without the Java name it starts with: "defaultTtl must be
+	 * positive: PT-5S" becomes "must be positive".
+	 */
+	static String reason(String message) {
+		if (message == null) {
+			return "not valid";
+		}
+		String reason = message.replaceFirst("^[a-z][A-Za-z]* (?=must )", "");
+		int colon = reason.lastIndexOf(": ");
+		return (colon > 0) ? reason.substring(0, colon) : reason;
+	}
+
+}
