@@ -44,7 +44,7 @@ import org.springframework.util.ClassUtils;
  *
  * @since 0.1.0
  */
-public final class RedisCache implements Cache {
+public final class RedisCache implements Cache, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisCache.class);
 
@@ -64,6 +64,10 @@ public final class RedisCache implements Cache {
 
 	private final KeyScanner scanner;
 
+	private final CacheResources resources;
+
+	private final boolean root;
+
 	private RedisCache(RedisConnectionFactory factory, CacheConfig config, CacheOptions options) {
 		this.redis = new RedisCalls(factory);
 		this.config = config;
@@ -73,6 +77,8 @@ public final class RedisCache implements Cache {
 		this.ttls = new TtlPolicy(config.defaultTtl(), options.ttlJitter());
 		this.remembering = new Remembering(this.redis, this.codec, this.ttls, options);
 		this.scanner = new KeyScanner(this.redis);
+		this.resources = new CacheResources();
+		this.root = true;
 	}
 
 	private RedisCache(RedisCache parent, KeyNamespace namespace) {
@@ -84,6 +90,8 @@ public final class RedisCache implements Cache {
 		this.ttls = parent.ttls;
 		this.remembering = parent.remembering;
 		this.scanner = parent.scanner;
+		this.resources = parent.resources;
+		this.root = false;
 	}
 
 	/**
@@ -487,6 +495,20 @@ public final class RedisCache implements Cache {
 	@Override
 	public String prefix() {
 		return this.namespace.prefix();
+	}
+
+	/**
+	 * Stops what this cache runs in the background (lease refreshes and other threads it
+	 * owns). The connection factory is not closed: it belongs to whoever created it. The
+	 * Spring Boot starter closes its cache with the application context. Closing a cache
+	 * made by {@link #withPrefix(String)} does nothing: its root owns the resources.
+	 * Idempotent.
+	 */
+	@Override
+	public void close() {
+		if (this.root) {
+			this.resources.close();
+		}
 	}
 
 	@Override
