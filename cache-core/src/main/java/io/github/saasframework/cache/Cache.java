@@ -111,9 +111,19 @@ public interface Cache {
 	 * {@link #NO_EXPIRY}), replacing any value and TTL the key had.
 	 * @param key the key
 	 * @param value the value, not {@code null}
-	 * @param ttl time to live; {@link Duration#ZERO} for the default TTL
+	 * <p>
+	 * A call that fails with a timeout may still have been applied: the command can reach
+	 * Redis after the caller stopped waiting (true of any Redis client). What a failed
+	 * call guarantees is only what fails before sending: a bad argument or value leaves
+	 * the stored value intact.
+	 * @param key the key
+	 * @param value the value, not {@code null}
+	 * @param ttl time to live; {@link Duration#ZERO} for the default TTL;
+	 * {@link #NO_EXPIRY} for none
 	 * @throws IllegalArgumentException if {@code key} is null or blank, {@code value} is
-	 * null, or {@code ttl} is null or negative; nothing is written
+	 * null, {@code ttl} is null, negative or longer than Redis can keep (other than
+	 * {@link #NO_EXPIRY}), or the value is larger than the configured maximum value size;
+	 * nothing is written
 	 * @throws CacheSerializationException if the value cannot be serialized; nothing is
 	 * written
 	 */
@@ -129,7 +139,9 @@ public interface Cache {
 
 	/**
 	 * Counts how many of the keys exist: one {@code EXISTS} (one per hash slot on a
-	 * cluster, pipelined per node). As in Redis, a key named twice counts twice.
+	 * cluster, pipelined per node). As in Redis, a key named twice counts twice, and a
+	 * key holding the null marker of {@code remember} with null caching on (a cached
+	 * &quot;no value&quot;) exists.
 	 * @param keys the keys; none gives 0 without a call to Redis
 	 * @return how many of the keys exist
 	 * @throws IllegalArgumentException if the array or any key is null or blank
@@ -171,10 +183,14 @@ public interface Cache {
 	<T> Map<String, T> getAll(Collection<String> keys, ParameterizedTypeReference<T> type);
 
 	/**
-	 * Stores many values, each with the same TTL: one pipelined round trip of
-	 * {@code SET key value PX ttl} (routed to each key's node on a cluster). Every value
-	 * is serialized before anything is written. Each {@code SET} is atomic; the batch as
-	 * a whole is not.
+	 * Stores many values, each with the same TTL: pipelined {@code SET key value PX ttl}
+	 * (routed to each key's node on a cluster), one round trip per chunk of 1000 entries
+	 * ({@link CacheOptions#batchChunkSize()}). Every value is serialized before anything
+	 * is written. Each {@code SET} is atomic; the batch as a whole is not: when a chunk
+	 * fails (a timeout, say), the call throws without sending the later chunks, so what
+	 * may have been written is the chunks before it and part of the failing one. The call
+	 * waits at most about one command timeout per chunk. Writing the same batch again is
+	 * safe.
 	 * @param items the values by key; an empty map does nothing
 	 * @param ttl time to live of every item; {@link Duration#ZERO} for the default TTL
 	 * @throws IllegalArgumentException if {@code items} or a key or value in it is null,
@@ -320,7 +336,9 @@ public interface Cache {
 	 * be removed.
 	 * @param pattern a Redis glob relative to the prefix, such as {@code session:*}
 	 * @return how many keys were actually removed
-	 * @throws IllegalArgumentException if {@code pattern} is null or blank
+	 * @throws IllegalArgumentException if {@code pattern} is null or blank, or if this
+	 * cache has no prefix and the pattern matches every key ({@code *}, {@code ?*}): that
+	 * would empty the whole database, as {@link #flushPrefix()} refuses to
 	 */
 	long deleteByPattern(String pattern);
 
@@ -504,7 +522,8 @@ public interface Cache {
 	 * @param when the instant, millisecond precision
 	 * @return {@code true} if the key existed
 	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code when}
-	 * is null
+	 * is null or later than Redis can keep an expiry (such as {@link Instant#MAX});
+	 * nothing is sent
 	 */
 	boolean expireAt(String key, Instant when);
 

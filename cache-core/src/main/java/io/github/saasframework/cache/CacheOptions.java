@@ -35,6 +35,12 @@ public final class CacheOptions {
 
 	private final double ttlJitter;
 
+	private final int prefixMetricsLimit;
+
+	private final int maxValueBytes;
+
+	private final int batchChunkSize;
+
 	private CacheOptions(Builder builder) {
 		this.metricsRecorder = builder.metricsRecorder;
 		this.distributedSingleFlight = builder.distributedSingleFlight;
@@ -44,6 +50,9 @@ public final class CacheOptions {
 		this.cacheNulls = builder.cacheNulls;
 		this.nullTtl = builder.nullTtl;
 		this.ttlJitter = builder.ttlJitter;
+		this.prefixMetricsLimit = builder.prefixMetricsLimit;
+		this.maxValueBytes = builder.maxValueBytes;
+		this.batchChunkSize = builder.batchChunkSize;
 	}
 
 	/**
@@ -134,6 +143,37 @@ public final class CacheOptions {
 	}
 
 	/**
+	 * How many namespaces made by {@link Cache#withPrefix(String)} record metrics under
+	 * their own prefix; the others, and all of them when this is 0, record under the
+	 * prefix of the cache they were made from. A bound, so that one namespace per tenant
+	 * cannot create meters without end.
+	 * @return 0 by default
+	 */
+	public int prefixMetricsLimit() {
+		return this.prefixMetricsLimit;
+	}
+
+	/**
+	 * The largest serialized value a write accepts; a larger one is refused with an
+	 * {@link IllegalArgumentException} before anything is sent.
+	 * @return the limit in bytes, 0 (no limit) by default
+	 */
+	public int maxValueBytes() {
+		return this.maxValueBytes;
+	}
+
+	/**
+	 * How many entries of a {@code setAll} go to Redis in one pipeline: the call waits
+	 * for each chunk before it sends the next, so a failure (a timeout, say) leaves at
+	 * most the chunks sent so far written, and the caller never waits longer than about
+	 * one command timeout past the failure.
+	 * @return 1000 by default
+	 */
+	public int batchChunkSize() {
+		return this.batchChunkSize;
+	}
+
+	/**
 	 * Builds {@link CacheOptions}. Not thread-safe.
 	 *
 	 * @since 0.1.0
@@ -155,6 +195,12 @@ public final class CacheOptions {
 		private Duration nullTtl = Duration.ofSeconds(30);
 
 		private double ttlJitter;
+
+		private int prefixMetricsLimit;
+
+		private int maxValueBytes;
+
+		private int batchChunkSize = 1000;
 
 		private Builder() {
 		}
@@ -239,6 +285,41 @@ public final class CacheOptions {
 			Arguments.require(ttlJitter >= 0 && ttlJitter < 1, "ttlJitter must be at least 0 and below 1: %s",
 					ttlJitter);
 			this.ttlJitter = ttlJitter;
+			return this;
+		}
+
+		/**
+		 * Sets how many {@code withPrefix} namespaces record metrics under their own
+		 * prefix.
+		 * @param prefixMetricsLimit 0 (all under the parent's prefix) or more
+		 * @return this builder
+		 */
+		public Builder prefixMetricsLimit(int prefixMetricsLimit) {
+			Arguments.require(prefixMetricsLimit >= 0, "prefixMetricsLimit must not be negative: %s",
+					prefixMetricsLimit);
+			this.prefixMetricsLimit = prefixMetricsLimit;
+			return this;
+		}
+
+		/**
+		 * Sets the largest serialized value a write accepts.
+		 * @param maxValueBytes bytes, or 0 for no limit
+		 * @return this builder
+		 */
+		public Builder maxValueBytes(int maxValueBytes) {
+			Arguments.require(maxValueBytes >= 0, "maxValueBytes must not be negative: %s", maxValueBytes);
+			this.maxValueBytes = maxValueBytes;
+			return this;
+		}
+
+		/**
+		 * Sets how many entries of a {@code setAll} are sent in one pipeline.
+		 * @param batchChunkSize positive
+		 * @return this builder
+		 */
+		public Builder batchChunkSize(int batchChunkSize) {
+			Arguments.require(batchChunkSize > 0, "batchChunkSize must be positive: %s", batchChunkSize);
+			this.batchChunkSize = batchChunkSize;
 			return this;
 		}
 

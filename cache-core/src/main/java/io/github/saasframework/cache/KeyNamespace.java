@@ -17,8 +17,15 @@ final class KeyNamespace {
 
 	private final String escapedKeyStart;
 
+	private final String metricsPrefix;
+
 	KeyNamespace(String prefix) {
+		this(prefix, prefix);
+	}
+
+	private KeyNamespace(String prefix, String metricsPrefix) {
 		this.prefix = prefix;
+		this.metricsPrefix = metricsPrefix;
 		this.keyStart = prefix.isEmpty() ? "" : prefix + SEPARATOR;
 		this.escapedKeyStart = escapeGlob(this.keyStart);
 	}
@@ -27,8 +34,23 @@ final class KeyNamespace {
 		return this.prefix;
 	}
 
-	KeyNamespace child(String part) {
-		return new KeyNamespace(this.prefix.isEmpty() ? part : this.prefix + SEPARATOR + part);
+	/**
+	 * The prefix that metrics of this namespace are recorded under: the root cache's
+	 * prefix unless per-prefix metrics gave this namespace its own (a bounded number of
+	 * them, so that thousands of tenant namespaces cannot create thousands of meters).
+	 */
+	String metricsPrefix() {
+		return this.metricsPrefix;
+	}
+
+	/**
+	 * The namespace of a child prefix.
+	 * @param ownMetrics whether the child's metrics carry its own prefix rather than its
+	 * parent's metrics prefix
+	 */
+	KeyNamespace child(String part, boolean ownMetrics) {
+		String childPrefix = this.prefix.isEmpty() ? part : this.prefix + SEPARATOR + part;
+		return new KeyNamespace(childPrefix, ownMetrics ? childPrefix : this.metricsPrefix);
 	}
 
 	String redisKey(String key) {
@@ -55,6 +77,14 @@ final class KeyNamespace {
 	 */
 	String scanPattern(String pattern) {
 		return this.escapedKeyStart.concat(pattern);
+	}
+
+	/**
+	 * Whether a SCAN glob matches (nearly) every key: a star with nothing else but stars
+	 * and question marks ({@code *}, {@code **}, {@code ?*}).
+	 */
+	static boolean matchesEverything(String pattern) {
+		return pattern.indexOf('*') >= 0 && pattern.chars().allMatch((c) -> c == '*' || c == '?');
 	}
 
 	static String escapeGlob(String literal) {

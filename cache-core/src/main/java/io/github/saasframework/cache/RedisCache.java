@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import io.github.saasframework.cache.lock.DistributedLock;
@@ -68,17 +70,27 @@ public final class RedisCache implements Cache, AutoCloseable {
 
 	private final boolean root;
 
+	/** Prefixes of withPrefix children that record metrics under their own prefix. */
+	private final Set<String> ownMetricsPrefixes;
+
+	private final int prefixMetricsLimit;
+
+	private final int batchChunkSize;
+
 	private RedisCache(RedisConnectionFactory factory, CacheConfig config, CacheOptions options) {
 		this.redis = new RedisCalls(factory);
 		this.config = config;
 		this.recorder = options.metricsRecorder();
 		this.namespace = new KeyNamespace(config.keyPrefix());
-		this.codec = new ValueCodec(config.serializer());
+		this.codec = new ValueCodec(config.serializer(), options.maxValueBytes());
 		this.ttls = new TtlPolicy(config.defaultTtl(), options.ttlJitter());
 		this.remembering = new Remembering(this.redis, this.codec, this.ttls, options);
 		this.scanner = new KeyScanner(this.redis);
 		this.resources = new CacheResources();
 		this.root = true;
+		this.ownMetricsPrefixes = ConcurrentHashMap.newKeySet();
+		this.prefixMetricsLimit = options.prefixMetricsLimit();
+		this.batchChunkSize = options.batchChunkSize();
 	}
 
 	private RedisCache(RedisCache parent, KeyNamespace namespace) {
@@ -92,6 +104,9 @@ public final class RedisCache implements Cache, AutoCloseable {
 		this.scanner = parent.scanner;
 		this.resources = parent.resources;
 		this.root = false;
+		this.ownMetricsPrefixes = parent.ownMetricsPrefixes;
+		this.prefixMetricsLimit = parent.prefixMetricsLimit;
+		this.batchChunkSize = parent.batchChunkSize;
 	}
 
 	/**
@@ -175,7 +190,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 	public void set(String key, Object value, Duration ttl) {
 		Arguments.requireText(key, "key");
 		Arguments.requireNonNull(value, "value");
-		Arguments.requireTtl(ttl, "ttl");
+		TtlPolicy.check(ttl, "ttl");
 		write(key, this.codec.encode(key, value), this.ttls.entryMillis(this.ttls.millis(ttl)));
 	}
 
@@ -214,7 +229,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 	@Override
 	public void setAll(Map<String, ?> items, Duration ttl) {
 		Arguments.requireNonNull(items, "items");
-		Arguments.requireTtl(ttl, "ttl");
+		TtlPolicy.check(ttl, "ttl");
 		if (items.isEmpty()) {
 			return;
 		}
@@ -231,10 +246,18 @@ public final class RedisCache implements Cache, AutoCloseable {
 		long millis = this.ttls.millis(ttl);
 		if (keys.size() == 1) {
 			this.redis.set(keys.get(0), values.get(0), this.ttls.entryMillis(millis), SetCondition.upsert());
+			this.recorder.recordPuts(this.namespace.metricsPrefix(), 1);
+			return;
 		}
-		else {
+		// one pipeline per chunk, each awaited before the next is sent: a failure leaves
+		// at most the chunks sent so far written and returns within about one command
+		// timeout, instead of one huge pipeline that keeps writing after the caller gave
+		// up
+		for (int from = 0; from < keys.size(); from += this.batchChunkSize) {
+			int to = Math.min(keys.size(), from + this.batchChunkSize);
+			int first = from;
 			this.redis.pipelined((connection) -> {
-				for (int i = 0; i < keys.size(); i++) {
+				for (int i = first; i < to; i++) {
 					// each entry gets its own jitter, so a batch does not expire in one
 					// instant
 					connection.stringCommands()
@@ -243,8 +266,8 @@ public final class RedisCache implements Cache, AutoCloseable {
 				}
 				return null;
 			});
+			this.recorder.recordPuts(this.namespace.metricsPrefix(), to - from);
 		}
-		this.recorder.recordPuts(this.namespace.prefix(), keys.size());
 	}
 
 	@Override
@@ -260,7 +283,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 
 	@Override
 	public <T> @Nullable T remember(String key, Duration ttl, Class<T> type, Callable<? extends T> loader) {
-		Arguments.requireTtl(ttl, "ttl");
+		TtlPolicy.check(ttl, "ttl");
 		Arguments.requireNonNull(type, "type");
 		return cast(type, load(key, this.ttls.millis(ttl), RememberPolicy.defaultTtl(), type, loader));
 	}
@@ -269,7 +292,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T remember(String key, Duration ttl, ParameterizedTypeReference<T> type,
 			Callable<? extends T> loader) {
-		Arguments.requireTtl(ttl, "ttl");
+		TtlPolicy.check(ttl, "ttl");
 		Arguments.requireNonNull(type, "type");
 		return (T) load(key, this.ttls.millis(ttl), RememberPolicy.defaultTtl(), type.getType(), loader);
 	}
@@ -309,6 +332,11 @@ public final class RedisCache implements Cache, AutoCloseable {
 	@Override
 	public long deleteByPattern(String pattern) {
 		Arguments.requireText(pattern, "pattern");
+		if (this.namespace.prefix().isEmpty() && KeyNamespace.matchesEverything(pattern)) {
+			throw new IllegalArgumentException("deleteByPattern('" + pattern + "') on a cache without a key prefix"
+					+ " would empty the whole database (every other application's and tenant's keys); use a"
+					+ " narrower pattern such as 'user:*', or a cache with a prefix");
+		}
 		return this.scanner.deleteByPattern(this.namespace, pattern);
 	}
 
@@ -336,7 +364,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 	@Override
 	public long incrementBy(String key, long delta, Duration ttl) {
 		byte[] raw = rawKey(key);
-		Arguments.requireTtl(ttl, "ttl");
+		TtlPolicy.check(ttl, "ttl");
 		long millis = this.ttls.millis(ttl);
 		if (millis == TtlPolicy.PERSISTENT) {
 			return incrementBy(key, delta);
@@ -427,6 +455,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 	public boolean expire(String key, Duration ttl) {
 		byte[] raw = rawKey(key);
 		Arguments.requirePositive(ttl, "ttl");
+		TtlPolicy.check(ttl, "ttl");
 		long millis = TtlPolicy.toMillis(ttl);
 		if (millis == TtlPolicy.PERSISTENT) {
 			return persistOrExists(raw);
@@ -438,7 +467,12 @@ public final class RedisCache implements Cache, AutoCloseable {
 	public boolean expireAt(String key, Instant when) {
 		byte[] raw = rawKey(key);
 		Arguments.requireNonNull(when, "when");
-		long epochMillis = when.toEpochMilli();
+		Arguments.require(!when.isAfter(TtlPolicy.LATEST_EXPIRY),
+				"when is later than Redis can keep an expiry (%s): %s; use persist(key) for none",
+				TtlPolicy.LATEST_EXPIRY, when);
+		// an instant before the epoch is in the past: Redis deletes the key, as
+		// documented
+		long epochMillis = when.isBefore(Instant.EPOCH) ? 0 : when.toEpochMilli();
 		return this.redis.pExpireAt(raw, epochMillis);
 	}
 
@@ -489,7 +523,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 		Arguments.requireText(prefix, "prefix");
 		Arguments.require(!prefix.startsWith(":") && !prefix.endsWith(":"),
 				"prefix must not start or end with ':': '%s'", prefix);
-		return new RedisCache(this, this.namespace.child(prefix));
+		return new RedisCache(this, this.namespace.child(prefix, ownMetrics(prefix)));
 	}
 
 	@Override
@@ -518,6 +552,21 @@ public final class RedisCache implements Cache, AutoCloseable {
 
 	// ---------------------------------------------------------------- internals
 
+	private boolean ownMetrics(String part) {
+		if (this.prefixMetricsLimit == 0) {
+			return false;
+		}
+		String childPrefix = this.namespace.child(part, false).prefix();
+		if (this.ownMetricsPrefixes.contains(childPrefix)) {
+			return true;
+		}
+		if (this.ownMetricsPrefixes.size() >= this.prefixMetricsLimit) {
+			return false;
+		}
+		this.ownMetricsPrefixes.add(childPrefix);
+		return true;
+	}
+
 	private byte[] rawKey(String key) {
 		return rawKey(key, "key");
 	}
@@ -539,10 +588,10 @@ public final class RedisCache implements Cache, AutoCloseable {
 		byte[] raw = rawKey(key);
 		byte[] bytes = this.redis.get(raw);
 		if (bytes == null) {
-			this.recorder.recordGets(this.namespace.prefix(), 0, 1);
+			this.recorder.recordGets(this.namespace.metricsPrefix(), 0, 1);
 			return null;
 		}
-		this.recorder.recordGets(this.namespace.prefix(), 1, 0);
+		this.recorder.recordGets(this.namespace.metricsPrefix(), 1, 0);
 		return this.codec.decode(key, bytes, type);
 	}
 
@@ -570,13 +619,13 @@ public final class RedisCache implements Cache, AutoCloseable {
 				}
 			}
 		}
-		this.recorder.recordGets(this.namespace.prefix(), hits, keys.size() - hits);
+		this.recorder.recordGets(this.namespace.metricsPrefix(), hits, keys.size() - hits);
 		return result;
 	}
 
 	private void write(String key, byte[] bytes, long millis) {
 		this.redis.set(this.namespace.rawKey(key), bytes, millis, SetCondition.upsert());
-		this.recorder.recordPuts(this.namespace.prefix(), 1);
+		this.recorder.recordPuts(this.namespace.metricsPrefix(), 1);
 	}
 
 	private @Nullable Object load(String key, long ttlMillis, RememberPolicy policy, Type type, Callable<?> loader) {

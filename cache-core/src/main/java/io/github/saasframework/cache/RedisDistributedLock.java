@@ -52,7 +52,7 @@ final class RedisDistributedLock implements DistributedLock {
 			CacheMetricsRecorder recorder) {
 		this.redis = redis;
 		this.recorder = recorder;
-		this.prefix = namespace.prefix();
+		this.prefix = namespace.metricsPrefix();
 		this.name = name;
 		this.redisKey = namespace.redisKey(name);
 		this.rawKey = this.redisKey.getBytes(StandardCharsets.UTF_8);

@@ -50,7 +50,7 @@ public final class RememberPolicy {
 	 * @throws IllegalArgumentException if {@code ttl} is null or negative
 	 */
 	public static RememberPolicy ttl(Duration ttl) {
-		return new RememberPolicy(Arguments.requireTtl(ttl, "ttl"), null, null);
+		return new RememberPolicy(TtlPolicy.check(ttl, "ttl"), null, null);
 	}
 
 	/**

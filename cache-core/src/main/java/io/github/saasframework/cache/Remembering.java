@@ -13,7 +13,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.data.redis.connection.SetCondition;
 
 /**
@@ -88,10 +87,10 @@ final class Remembering {
 			return failOpen(namespace, key, type, loader, ex);
 		}
 		if (cached != null) {
-			this.recorder.recordGets(namespace.prefix(), 1, 0);
+			this.recorder.recordGets(namespace.metricsPrefix(), 1, 0);
 			return this.codec.decode(key, cached, type);
 		}
-		this.recorder.recordGets(namespace.prefix(), 0, 1);
+		this.recorder.recordGets(namespace.metricsPrefix(), 0, 1);
 		return this.singleFlight.run(namespace.redisKey(key), type,
 				() -> new Miss(namespace, key, raw, ttlMillis, policy, type, loader).load());
 	}
@@ -102,23 +101,25 @@ final class Remembering {
 			throw failure;
 		}
 		noteFailOpen(namespace, key, failure);
-		return this.singleFlight.run(namespace.redisKey(key), type, () -> callLoader(namespace.prefix(), key, loader));
+		return this.singleFlight.run(namespace.redisKey(key), type,
+				() -> callLoader(namespace.metricsPrefix(), key, loader));
 	}
 
 	private boolean canFailOpen(DataAccessException failure) {
-		// a command that Redis rejected (WRONGTYPE, say) is a bug to report, not an
-		// outage
-		return this.options.failOpen() && !(failure instanceof InvalidDataAccessApiUsageException);
+		// only an outage is answered without Redis: an error reply (WRONGTYPE, NOPERM,
+		// OOM) is a bug or a configuration problem to report, not something to hide by
+		// running the loader on every call
+		return this.options.failOpen() && Outages.isOutage(failure);
 	}
 
 	private void noteFailOpen(KeyNamespace namespace, String key, DataAccessException failure) {
-		this.recorder.recordFailOpen(namespace.prefix(), failure);
+		this.recorder.recordFailOpen(namespace.metricsPrefix(), failure);
 		long now = System.nanoTime();
 		long last = this.lastFailOpenLog.get();
 		if (now - last >= FAIL_OPEN_LOG_INTERVAL_NANOS && this.lastFailOpenLog.compareAndSet(last, now)) {
 			logger.warn("Redis failed during remember of key '" + key + "' (prefix '" + namespace.prefix()
 					+ "'); answering from the loader without caching (fail-open). Further failures are counted"
-					+ " and logged at most every 30 s: " + failure);
+					+ " and logged at most every 30 s. Reason: " + Outages.describe(failure));
 		}
 	}
 
@@ -188,7 +189,7 @@ final class Remembering {
 					throw ex;
 				}
 				noteFailOpen(this.namespace, this.key, ex);
-				return this.loaded ? this.value : callLoader(this.namespace.prefix(), this.key, this.loader);
+				return this.loaded ? this.value : callLoader(this.namespace.metricsPrefix(), this.key, this.loader);
 			}
 		}
 
@@ -229,7 +230,7 @@ final class Remembering {
 		}
 
 		private @Nullable Object loadAndStore() {
-			this.value = callLoader(this.namespace.prefix(), this.key, this.loader);
+			this.value = callLoader(this.namespace.metricsPrefix(), this.key, this.loader);
 			this.loaded = true;
 			store(this.value);
 			return this.value;
@@ -254,7 +255,7 @@ final class Remembering {
 			}
 			Remembering.this.redis.set(this.raw, bytes, millis, SetCondition.upsert());
 			if (result != null) {
-				Remembering.this.recorder.recordPuts(this.namespace.prefix(), 1);
+				Remembering.this.recorder.recordPuts(this.namespace.metricsPrefix(), 1);
 			}
 		}
 

@@ -1,6 +1,7 @@
 package io.github.saasframework.cache;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -20,6 +21,12 @@ final class TtlPolicy {
 	 * far below that so that {@code now + ttl} cannot overflow on the server.
 	 */
 	private static final long MAX_MILLIS = Long.MAX_VALUE / 4;
+
+	/** The latest instant an expiry may be set to. */
+	static final Instant LATEST_EXPIRY = Instant.ofEpochMilli(MAX_MILLIS);
+
+	/** The longest TTL Redis can keep (other than none). */
+	static final Duration LONGEST = Duration.ofMillis(MAX_MILLIS - 1);
 
 	private final long defaultMillis;
 
@@ -49,6 +56,21 @@ final class TtlPolicy {
 
 	long defaultMillis() {
 		return this.defaultMillis;
+	}
+
+	/**
+	 * Checks a TTL a caller passes: not null, not negative, and either
+	 * {@link Cache#NO_EXPIRY} or short enough for Redis to keep (a longer one used to be
+	 * sent as something Redis deletes the key for, or overflowed after the command was
+	 * sent).
+	 * @throws IllegalArgumentException naming the argument
+	 */
+	static Duration check(Duration ttl, String name) {
+		Arguments.requireTtl(ttl, name);
+		Arguments.require(ttl.equals(Cache.NO_EXPIRY) || ttl.compareTo(LONGEST) <= 0,
+				"%s is longer than Redis can keep (at most %s); use Cache.NO_EXPIRY for no expiry: %s", name, LONGEST,
+				ttl);
+		return ttl;
 	}
 
 	static long toMillis(Duration ttl) {

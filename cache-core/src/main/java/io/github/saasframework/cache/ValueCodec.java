@@ -25,8 +25,14 @@ final class ValueCodec {
 
 	private final CacheSerializer serializer;
 
-	ValueCodec(CacheSerializer serializer) {
+	private final int maxValueBytes;
+
+	/**
+	 * @param maxValueBytes the largest serialized value written; 0 for no limit
+	 */
+	ValueCodec(CacheSerializer serializer, int maxValueBytes) {
 		this.serializer = serializer;
+		this.maxValueBytes = maxValueBytes;
 	}
 
 	byte[] encode(String key, Object value) {
@@ -41,6 +47,13 @@ final class ValueCodec {
 		if (bytes == null) {
 			throw new CacheSerializationException("Serializer " + this.serializer.getClass().getName()
 					+ " returned null for the value of key " + Arguments.quote(key));
+		}
+		if (this.maxValueBytes > 0 && bytes.length > this.maxValueBytes) {
+			// a value too large to read back within the command timeout would also stall
+			// every other caller of the shared connection while it travels
+			throw new IllegalArgumentException("The value for key " + Arguments.quote(key) + " (a "
+					+ value.getClass().getName() + ") is " + bytes.length + " bytes serialized, more than the "
+					+ this.maxValueBytes + " bytes allowed (max value size)");
 		}
 		if (isNullMarker(bytes)) {
 			throw new CacheSerializationException("The value for key " + Arguments.quote(key)

@@ -92,7 +92,25 @@ public final class RedisServerExtension implements BeforeAllCallback, ParameterR
 				LettuceClientConfiguration.builder().commandTimeout(commandTimeout).build());
 		factory.afterPropertiesSet();
 		factory.start();
+		warmUp(factory);
 		return factory;
+	}
+
+	/**
+	 * Opens the factory's shared connection before the test uses it: its handshake runs
+	 * inside the command timeout, which a short timeout on a busy machine can miss. A few
+	 * bounded attempts; a server that is down stays down for the test to see.
+	 */
+	private static void warmUp(LettuceConnectionFactory factory) {
+		for (int attempt = 0; attempt < 10; attempt++) {
+			try (var connection = factory.getConnection()) {
+				connection.ping();
+				return;
+			}
+			catch (RuntimeException ex) {
+				// retried; the last failure is left for the test to meet
+			}
+		}
 	}
 
 	private static synchronized Shared shared() {

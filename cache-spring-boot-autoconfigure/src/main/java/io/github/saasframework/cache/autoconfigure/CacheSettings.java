@@ -8,6 +8,8 @@ import io.github.saasframework.cache.CacheMetricsRecorder;
 import io.github.saasframework.cache.CacheOptions;
 import io.github.saasframework.cache.serializer.CacheSerializer;
 
+import org.springframework.util.unit.DataSize;
+
 /**
  * Turns {@link RedisCacheProperties} into the core's {@link CacheConfig} and
  * {@link CacheOptions}. The core validates every setting; this is the one place that
@@ -48,6 +50,10 @@ final class CacheSettings {
 		set("app.cache.remember.null-ttl", remember.getNullTtl(), builder::nullTtl, POSITIVE_DURATION);
 		set("app.cache.ttl-jitter", properties.getTtlJitter(), builder::ttlJitter,
 				"a fraction from 0 (no jitter) up to, not including, 1, such as 0.1");
+		set("app.cache.max-value-size", properties.getMaxValueSize(), (size) -> builder.maxValueBytes(bytes(size)),
+				"a size such as 512KB or 1MB (at most 2GB), or 0 for no limit");
+		set("app.cache.metrics.prefix-limit", properties.getMetrics().getPrefixLimit(), builder::prefixMetricsLimit,
+				"0 or a positive number of namespaces, such as 100");
 		return builder.build();
 	}
 
@@ -63,6 +69,17 @@ final class CacheSettings {
 			throw InvalidCacheConfigurationException.property(property, display(value), reason(ex.getMessage()),
 					validForms, ex);
 		}
+	}
+
+	private static int bytes(DataSize size) {
+		if (size == null) {
+			return 0;
+		}
+		long bytes = size.toBytes();
+		if (bytes < 0 || bytes > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException("must be from 0 to 2GB");
+		}
+		return (int) bytes;
 	}
 
 	private static void positive(Duration duration) {

@@ -27,6 +27,7 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -46,6 +47,7 @@ import org.springframework.data.redis.core.RedisTemplate;
 @ConditionalOnClass({ RedisConnectionFactory.class, RedisTemplate.class })
 @ConditionalOnBooleanProperty(name = "app.cache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RedisCacheProperties.class)
+@Import(RedisConnectionTuning.class)
 public final class RedisCacheAutoConfiguration {
 
 	RedisCacheAutoConfiguration() {

@@ -7,6 +7,7 @@ import io.github.saasframework.cache.CacheOptions;
 import io.github.saasframework.cache.serializer.StringCacheSerializer;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of the Redis cache, bound to {@code app.cache.*}. Users may
@@ -52,9 +53,19 @@ public class RedisCacheProperties {
 	 */
 	private double ttlJitter = CORE_OPTIONS.ttlJitter();
 
+	/**
+	 * Largest serialized value a write accepts; a larger one is refused before anything
+	 * is sent. Empty or 0 for no limit.
+	 */
+	private DataSize maxValueSize = DataSize.ofBytes(CORE_OPTIONS.maxValueBytes());
+
 	private final Lock lock = new Lock();
 
 	private final Remember remember = new Remember();
+
+	private final Metrics metrics = new Metrics();
+
+	private final Reconnect reconnect = new Reconnect();
 
 	/**
 	 * Whether the auto-configuration is enabled.
@@ -150,6 +161,66 @@ public class RedisCacheProperties {
 	 */
 	public Remember getRemember() {
 		return this.remember;
+	}
+
+	public DataSize getMaxValueSize() {
+		return this.maxValueSize;
+	}
+
+	public void setMaxValueSize(DataSize maxValueSize) {
+		this.maxValueSize = maxValueSize;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	public Reconnect getReconnect() {
+		return this.reconnect;
+	}
+
+	/**
+	 * Metrics settings.
+	 */
+	public static class Metrics {
+
+		/**
+		 * How many namespaces made with Cache.withPrefix get meters tagged with their own
+		 * prefix; the others are counted under the cache's key prefix. A bound, so that a
+		 * namespace per tenant cannot create meters without end.
+		 */
+		private int prefixLimit = CORE_OPTIONS.prefixMetricsLimit();
+
+		public int getPrefixLimit() {
+			return this.prefixLimit;
+		}
+
+		public void setPrefixLimit(int prefixLimit) {
+			this.prefixLimit = prefixLimit;
+		}
+
+	}
+
+	/**
+	 * How the Redis client reconnects after an outage.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Longest pause between two reconnect attempts of the Lettuce client (its
+		 * exponential back-off is capped here), so calls work again within about this
+		 * long after Redis is back. Empty to keep Lettuce's own back-off (up to 30 s).
+		 */
+		private Duration maxDelay = Duration.ofSeconds(1);
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
 	}
 
 	/**

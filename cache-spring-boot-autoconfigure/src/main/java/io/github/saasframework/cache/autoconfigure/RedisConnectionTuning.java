@@ -1,0 +1,72 @@
+package io.github.saasframework.cache.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.resource.Delay;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * How the cache's Redis connection behaves around outages, on Boot's own Lettuce set-up:
+ * a reconnect back-off capped at {@code app.cache.reconnect.max-delay} (Lettuce's default
+ * grows to 30 s, so calls stayed broken for seconds after Redis came back), and the
+ * shared connection opened right after startup, so that its handshake (TLS, AUTH, HELLO)
+ * never runs inside the first call's command timeout.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass({ Delay.class, ClientResourcesBuilderCustomizer.class })
+class RedisConnectionTuning {
+
+	private static final Log logger = LogFactory.getLog(RedisConnectionTuning.class);
+
+	@Bean
+	@ConditionalOnMissingBean(name = "cacheReconnectDelayCustomizer")
+	ClientResourcesBuilderCustomizer cacheReconnectDelayCustomizer(RedisCacheProperties properties) {
+		Duration maxDelay = properties.getReconnect().getMaxDelay();
+		return (builder) -> {
+			if (maxDelay != null && !maxDelay.isZero() && !maxDelay.isNegative()) {
+				// 1, 2, 4, ... ms, then maxDelay: quick after a blip, at most maxDelay
+				// late
+				// after a long outage
+				builder.reconnectDelay(() -> Delay.exponential(Duration.ZERO, maxDelay, 2, TimeUnit.MILLISECONDS));
+			}
+		};
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "cacheConnectionWarmUp")
+	SmartInitializingSingleton cacheConnectionWarmUp(ObjectProvider<RedisConnectionFactory> connectionFactory) {
+		return () -> {
+			RedisConnectionFactory factory = connectionFactory.getIfUnique();
+			if (factory == null) {
+				return;
+			}
+			// in the background: an unreachable Redis must not hold up the startup; a
+			// first call that comes meanwhile waits for the same shared connection
+			Thread warmUp = new Thread(() -> warmUp(factory), "cache-redis-warm-up");
+			warmUp.setDaemon(true);
+			warmUp.start();
+		};
+	}
+
+	static void warmUp(RedisConnectionFactory factory) {
+		try (RedisConnection connection = factory.getConnection()) {
+			connection.ping();
+		}
+		catch (RuntimeException ex) {
+			logger.info("Redis was not reachable right after startup; the cache connects on first use: " + ex);
+		}
+	}
+
+}
