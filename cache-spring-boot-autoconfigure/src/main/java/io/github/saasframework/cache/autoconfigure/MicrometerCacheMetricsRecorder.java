@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -65,7 +66,8 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 	public void recordFailOpen(String prefix, Throwable failure) {
 		Counter.builder("cache.fail.open")
 			.description("Calls that Redis could not serve and that were answered without it")
-			.tags(Tags.of("cache", tag(prefix), "exception", failure.getClass().getSimpleName()))
+			.tags(Tags.of("cache", tag(prefix), "exception", failure.getClass().getSimpleName(), "reason",
+					reason(failure)))
 			.register(this.registry)
 			.increment();
 	}
@@ -73,6 +75,26 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 	private Meters meters(String prefix) {
 		Meters found = this.meters.get(prefix);
 		return (found != null) ? found : this.meters.computeIfAbsent(prefix, (key) -> new Meters(this.registry, key));
+	}
+
+	/**
+	 * What Redis said, in one bounded word: the code of an error reply ({@code LOADING},
+	 * {@code MASTERDOWN}) or the class of the innermost cause
+	 * ({@code RedisCommandTimeoutException}, {@code RedisConnectionException}).
+	 */
+	static String reason(Throwable failure) {
+		Throwable innermost = failure;
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (current instanceof RedisCommandExecutionException && current.getMessage() != null) {
+				String code = current.getMessage().split(" ", 2)[0];
+				return code.matches("[A-Z]{2,20}") ? code : "ERR";
+			}
+			innermost = current;
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return innermost.getClass().getSimpleName();
 	}
 
 	static String tag(String prefix) {

@@ -209,7 +209,7 @@ public class RedisCacheProperties {
 		/**
 		 * Longest pause between two reconnect attempts of the Lettuce client (its
 		 * exponential back-off is capped here), so calls work again within about this
-		 * long after Redis is back. Empty to keep Lettuce's own back-off (up to 30 s).
+		 * long after Redis is back. 0 to keep Lettuce's own back-off (up to 30 s).
 		 */
 		private Duration maxDelay = Duration.ofSeconds(1);
 

@@ -1,0 +1,153 @@
+package io.github.saasframework.cache.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.github.saasframework.cache.Cache;
+import io.github.saasframework.cache.testsupport.RedisServerProcess;
+import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The starter around outages, on a {@code redis-server} of the test's own: a capped
+ * reconnect back-off (calls work again about a second after Redis is back, not after
+ * Lettuce's back-off of up to 30 s), the shared connection opened at startup, and meters
+ * whose number does not grow with the number of {@code withPrefix} namespaces.
+ */
+class ConnectionResilienceTests {
+
+	private RedisServerProcess server;
+
+	private ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void start() {
+		this.server = RedisServerProcess.start();
+		int port = this.server.port();
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					RedisCacheAutoConfiguration.class))
+			.withBean(DataRedisConnectionDetails.class, () -> TestRedis.connectionDetails(port))
+			.withPropertyValues("spring.data.redis.timeout=500ms", "app.cache.key-prefix=resilience");
+	}
+
+	@AfterEach
+	void stop() {
+		this.server.stop();
+	}
+
+	@Test
+	void reconnectBackOffIsCappedByTheProperty() {
+		this.contextRunner.run((context) -> {
+			ClientResources resources = context.getBean(ClientResources.class);
+			assertThat(resources.reconnectDelay().createDelay(30)).isEqualTo(Duration.ofSeconds(1));
+			assertThat(resources.reconnectDelay().createDelay(1)).isLessThan(Duration.ofMillis(10));
+		});
+		this.contextRunner.withPropertyValues("app.cache.reconnect.max-delay=250ms").run((context) -> {
+			ClientResources resources = context.getBean(ClientResources.class);
+			assertThat(resources.reconnectDelay().createDelay(30)).isEqualTo(Duration.ofMillis(250));
+		});
+		this.contextRunner.withPropertyValues("app.cache.reconnect.max-delay=0").run((context) -> {
+			// Lettuce's own back-off, grown to 30 s
+			ClientResources resources = context.getBean(ClientResources.class);
+			assertThat(resources.reconnectDelay().createDelay(30)).isEqualTo(Duration.ofSeconds(30));
+		});
+	}
+
+	@Test
+	void afterALongOutageCallsWorkAgainWithinAboutTheCappedDelay() {
+		this.contextRunner.run((context) -> {
+			Cache cache = context.getBean(Cache.class);
+			cache.set("k", "before");
+			this.server.stop();
+			// long enough for Lettuce's default back-off to reach 8 s between attempts
+			sleep(6000);
+			this.server.restart();
+			long restarted = System.nanoTime();
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(20))
+				.pollInterval(Duration.ofMillis(50))
+				.ignoreExceptions()
+				.until(() -> cache.get("k", String.class).isEmpty());
+			long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
+			// a behaviour bound, not a speed claim: Lettuce's default would next retry
+			// about 6 s after the restart; the 1 s cap (plus one command timeout) wins
+			assertThat(millis).isLessThan(3000);
+		});
+	}
+
+	@Test
+	void sharedConnectionIsOpenedAtStartupBeforeAnyCall() {
+		int before = connectedClients();
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(Cache.class);
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> connectedClients() > before);
+		});
+	}
+
+	@Test
+	void metersStayBoundedWithAThousandTenantNamespaces() {
+		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			Cache cache = context.getBean(Cache.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			cache.get("warm", String.class);
+			int meters = registry.getMeters().size();
+			for (int tenant = 0; tenant < 1000; tenant++) {
+				cache.withPrefix("tenant:" + tenant).get("settings", String.class);
+			}
+			assertThat(registry.getMeters()).hasSize(meters);
+			assertThat(registry.get("cache.gets").tag("cache", "resilience").tag("result", "miss").counter().count())
+				.isEqualTo(1001);
+		});
+		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("app.cache.metrics.prefix-limit=3")
+			.run((context) -> {
+				Cache cache = context.getBean(Cache.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				for (int tenant = 0; tenant < 1000; tenant++) {
+					cache.withPrefix("tenant-" + tenant).get("settings", String.class);
+				}
+				assertThat(registry.find("cache.gets")
+					.tagKeys("cache")
+					.counters()
+					.stream()
+					.map((counter) -> counter.getId().getTag("cache"))
+					.distinct()).containsExactlyInAnyOrder("resilience", "resilience:tenant-0", "resilience:tenant-1",
+							"resilience:tenant-2");
+			});
+	}
+
+	private int connectedClients() {
+		for (String line : this.server.command("INFO", "clients").split("\r\n")) {
+			if (line.startsWith("connected_clients:")) {
+				// minus the connection that asks
+				return Integer.parseInt(line.substring(line.indexOf(':') + 1).trim()) - 1;
+			}
+		}
+		throw new IllegalStateException("no connected_clients in INFO clients");
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
