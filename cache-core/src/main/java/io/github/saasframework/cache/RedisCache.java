@@ -388,7 +388,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 		Arguments.require(Double.isFinite(delta), "delta must be finite: %s", delta);
 		Double value = this.redis.incrByFloat(raw, delta);
 		if (value == null) {
-			throw new IllegalStateException("Redis returned no value for INCRBYFLOAT of key '" + key + "'");
+			throw new IllegalStateException("Redis returned no value for INCRBYFLOAT of key " + Arguments.quote(key));
 		}
 		return value;
 	}
@@ -677,7 +677,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 
 	private static long nonNull(@Nullable Long value, String key) {
 		if (value == null) {
-			throw new IllegalStateException("Redis returned no value for key '" + key + "'");
+			throw new IllegalStateException("Redis returned no value for key " + Arguments.quote(key));
 		}
 		return value;
 	}

@@ -117,8 +117,9 @@ final class Remembering {
 		long now = System.nanoTime();
 		long last = this.lastFailOpenLog.get();
 		if (now - last >= FAIL_OPEN_LOG_INTERVAL_NANOS && this.lastFailOpenLog.compareAndSet(last, now)) {
-			logger.warn("Redis failed during remember of key '" + key + "' (prefix '" + namespace.prefix()
-					+ "'); answering from the loader without caching (fail-open). Further failures are counted"
+			logger.warn("Redis failed during remember of key " + Arguments.quote(key) + " (prefix "
+					+ Arguments.quote(namespace.prefix())
+					+ "); answering from the loader without caching (fail-open). Further failures are counted"
 					+ " and logged at most every 30 s. Reason: " + Outages.describe(failure));
 		}
 	}
@@ -139,7 +140,7 @@ final class Remembering {
 			throw ex;
 		}
 		catch (Exception ex) {
-			throw new CacheException("Loader for key '" + key + "' failed: " + ex, ex);
+			throw new CacheException("Loader for key " + Arguments.quote(key) + " failed: " + ex, ex);
 		}
 		finally {
 			this.recorder.recordLoad(prefix, success, System.nanoTime() - start);
@@ -275,7 +276,7 @@ final class Remembering {
 			catch (DataAccessException ex) {
 				// the lease expires by itself; the value (or the failure) is what matters
 				// here
-				logger.debug("Could not release the load lease of key '" + this.key + "'", ex);
+				logger.debug("Could not release the load lease of key " + Arguments.quote(this.key), ex);
 			}
 		}
 
@@ -286,8 +287,8 @@ final class Remembering {
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw new CacheException("Interrupted while waiting for another process to load key '" + this.key + "'",
-						ex);
+				throw new CacheException(
+						"Interrupted while waiting for another process to load key " + Arguments.quote(this.key), ex);
 			}
 		}
 

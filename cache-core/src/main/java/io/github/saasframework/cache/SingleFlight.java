@@ -51,7 +51,8 @@ final class SingleFlight {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new CacheException("Interrupted while waiting for another thread to load key '" + redisKey + "'", ex);
+			throw new CacheException(
+					"Interrupted while waiting for another thread to load key " + Arguments.quote(redisKey), ex);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
@@ -61,7 +62,7 @@ final class SingleFlight {
 			if (cause instanceof Error error) {
 				throw error;
 			}
-			throw new CacheException("Loading key '" + redisKey + "' failed", cause);
+			throw new CacheException("Loading key " + Arguments.quote(redisKey) + " failed", cause);
 		}
 	}
 

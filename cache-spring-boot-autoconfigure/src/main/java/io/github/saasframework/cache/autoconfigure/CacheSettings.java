@@ -2,12 +2,15 @@ package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import io.github.saasframework.cache.CacheConfig;
 import io.github.saasframework.cache.CacheMetricsRecorder;
 import io.github.saasframework.cache.CacheOptions;
+import io.github.saasframework.cache.RedisCache;
 import io.github.saasframework.cache.serializer.CacheSerializer;
 
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -26,7 +29,18 @@ final class CacheSettings {
 	private CacheSettings() {
 	}
 
-	static CacheConfig config(RedisCacheProperties properties, CacheSerializer serializer) {
+	/**
+	 * The auto-configured cache: the properties, then the customizers in order.
+	 */
+	static RedisCache create(RedisConnectionFactory factory, RedisCacheProperties properties,
+			CacheSerializer serializer, CacheMetricsRecorder recorder, Stream<RedisCacheCustomizer> customizers) {
+		CacheConfig.Builder config = config(properties, serializer);
+		CacheOptions.Builder options = options(properties, recorder);
+		customizers.forEach((customizer) -> customizer.customize(config, options));
+		return RedisCache.create(factory, config.build(), options.build());
+	}
+
+	static CacheConfig.Builder config(RedisCacheProperties properties, CacheSerializer serializer) {
 		CacheConfig.Builder builder = CacheConfig.builder().serializer(serializer);
 		set("app.cache.default-ttl", properties.getDefaultTtl(), builder::defaultTtl, POSITIVE_DURATION);
 		set("app.cache.key-prefix", properties.getKeyPrefix(), builder::keyPrefix,
@@ -35,10 +49,10 @@ final class CacheSettings {
 		set("app.cache.lock.default-wait", lock.getDefaultWait(), builder::lockWait, DURATION);
 		set("app.cache.lock.retry-interval", lock.getRetryInterval(), builder::lockRetryInterval, POSITIVE_DURATION);
 		set("app.cache.lock.default-ttl", lock.getDefaultTtl(), CacheSettings::positive, POSITIVE_DURATION);
-		return builder.build();
+		return builder;
 	}
 
-	static CacheOptions options(RedisCacheProperties properties, CacheMetricsRecorder recorder) {
+	static CacheOptions.Builder options(RedisCacheProperties properties, CacheMetricsRecorder recorder) {
 		RedisCacheProperties.Remember remember = properties.getRemember();
 		CacheOptions.Builder builder = CacheOptions.builder()
 			.metricsRecorder(recorder)
@@ -54,7 +68,7 @@ final class CacheSettings {
 				"a size such as 512KB or 1MB (at most 2GB), or 0 for no limit");
 		set("app.cache.metrics.prefix-limit", properties.getMetrics().getPrefixLimit(), builder::prefixMetricsLimit,
 				"0 or a positive number of namespaces, such as 100");
-		return builder.build();
+		return builder;
 	}
 
 	/**

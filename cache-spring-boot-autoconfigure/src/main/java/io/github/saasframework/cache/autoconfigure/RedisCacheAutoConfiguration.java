@@ -67,9 +67,10 @@ public final class RedisCacheAutoConfiguration {
 	@ConditionalOnMissingBean(Cache.class)
 	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 	RedisCache redisCache(RedisConnectionFactory connectionFactory, RedisCacheProperties properties,
-			CacheSerializer serializer, ObjectProvider<CacheMetricsRecorder> metricsRecorder) {
-		return RedisCache.create(connectionFactory, CacheSettings.config(properties, serializer),
-				CacheSettings.options(properties, metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE)));
+			CacheSerializer serializer, ObjectProvider<CacheMetricsRecorder> metricsRecorder,
+			ObjectProvider<RedisCacheCustomizer> customizers) {
+		return CacheSettings.create(connectionFactory, properties, serializer,
+				metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE), customizers.orderedStream());
 	}
 
 	@Bean

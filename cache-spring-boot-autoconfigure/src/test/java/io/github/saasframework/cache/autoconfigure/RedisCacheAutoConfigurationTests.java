@@ -169,6 +169,39 @@ class RedisCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void customizersChangeOneSettingInOrderWithoutReplacingTheBean() {
+		this.contextRunner.withPropertyValues("app.cache.default-ttl=10m")
+			.withBean("second", RedisCacheCustomizer.class,
+					() -> new OrderedCustomizer(2, (config, options) -> config.defaultTtl(Duration.ofMinutes(3))))
+			.withBean("first", RedisCacheCustomizer.class,
+					() -> new OrderedCustomizer(1, (config, options) -> config.defaultTtl(Duration.ofMinutes(7))))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(Cache.class);
+				Cache cache = context.getBean(Cache.class);
+				cache.set("customized", "v");
+				// the property gave 10m, the first customizer 7m, the second (last) 3m
+				assertThat(cache.getTtl("customized"))
+					.hasValueSatisfying((ttl) -> assertThat(ttl).isLessThanOrEqualTo(Duration.ofMinutes(3))
+						.isGreaterThan(Duration.ofMinutes(2)));
+			});
+	}
+
+	record OrderedCustomizer(int order,
+			RedisCacheCustomizer delegate) implements RedisCacheCustomizer, org.springframework.core.Ordered {
+
+		@Override
+		public void customize(CacheConfig.Builder config, io.github.saasframework.cache.CacheOptions.Builder options) {
+			this.delegate.customize(config, options);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
+		}
+
+	}
+
+	@Test
 	void withLockAnnotationWaitsAsLongAsTheApplicationsOwnCacheDoes() {
 		// one default wait: an application Cache bean with a 150 ms lock wait makes
 		// @WithLock without waitTime wait 150 ms too, not app.cache.lock.default-wait
