@@ -1,6 +1,7 @@
 package io.github.saasframework.cache.test;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -40,6 +41,17 @@ class AutoConfigureTestRedisTests {
 		assertThat(this.server.command("GET", "autoconfigure-test-redis:key"))
 			.isEqualTo("through Boot's connection factory");
 		this.redis.delete("autoconfigure-test-redis:key");
+	}
+
+	/**
+	 * Run by the build's second Surefire execution, which hides {@code redis-server} on
+	 * {@code PATH} as a machine with only a JDK would.
+	 */
+	@Test
+	@EnabledIfEnvironmentVariable(named = "CACHE_TEST_REDIS_SERVER", matches = "embedded")
+	void withoutRedisServerOnPath_theEmbeddedBinaryServes() {
+		assertThat(TestRedisServer.binary().getParent().getFileName().toString()).startsWith("embedded-redis-");
+		assertThat(this.server.command("INFO", "server")).contains("redis_version:6.2.");
 	}
 
 	@Configuration(proxyBeanMethods = false)
