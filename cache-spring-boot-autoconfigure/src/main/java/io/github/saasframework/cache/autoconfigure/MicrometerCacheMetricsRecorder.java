@@ -15,13 +15,21 @@ import io.micrometer.core.instrument.Timer;
  * Records what a {@code RedisCache} does as Micrometer meters, named the way Micrometer's
  * own cache binders name theirs ({@code cache.gets{result=hit|miss}}, {@code cache.puts})
  * and tagged {@code cache=<prefix>}, with {@value #NO_PREFIX_TAG} for a cache without
- * prefix. The meters of a prefix are registered on its first recorded call and kept, so
- * the recording path is one map lookup and an increment. Thread-safe.
+ * prefix. The meters of a prefix are registered by {@link #registerMeters(String)} (the
+ * auto-configuration does so for the configured prefix, so every meter, even
+ * {@code cache.fail.open}, is visible from startup) or on its first recorded call, and
+ * kept, so the recording path is one map lookup and an increment. Thread-safe.
  */
 final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 	/** Value of the {@code cache} tag for a cache without prefix. */
 	static final String NO_PREFIX_TAG = "(none)";
+
+	/**
+	 * Value of the {@code exception} tag of the {@code cache.fail.open} counter that is
+	 * registered up front and stays at zero (as in {@code http.server.requests}).
+	 */
+	static final String NO_EXCEPTION_TAG = "none";
 
 	private final MeterRegistry registry;
 
@@ -29,6 +37,14 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 	MicrometerCacheMetricsRecorder(MeterRegistry registry) {
 		this.registry = registry;
+	}
+
+	/**
+	 * Registers every meter of a prefix now rather than on its first recorded call.
+	 * @param prefix the key prefix, {@code ""} for none
+	 */
+	void registerMeters(String prefix) {
+		meters(prefix);
 	}
 
 	@Override
@@ -64,12 +80,17 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 	@Override
 	public void recordFailOpen(String prefix, Throwable failure) {
-		Counter.builder("cache.fail.open")
-			.description("Calls that Redis could not serve and that were answered without it")
-			.tags(Tags.of("cache", tag(prefix), "exception", failure.getClass().getSimpleName(), "reason",
-					reason(failure)))
-			.register(this.registry)
+		failOpen(this.registry, Tags.of("cache", tag(prefix)), failure.getClass().getSimpleName(), reason(failure))
 			.increment();
+	}
+
+	private static Counter failOpen(MeterRegistry registry, Tags tags, String exception, String reason) {
+		return Counter.builder("cache.fail.open")
+			.description("Calls that Redis could not serve and that were answered without it")
+			.tags(tags)
+			.tag("exception", exception)
+			.tag("reason", reason)
+			.register(registry);
 	}
 
 	private Meters meters(String prefix) {
@@ -136,6 +157,10 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 			this.locksNotAcquired = lockAcquisitions(registry, tags, "not_acquired");
 			this.lockWaitAcquired = lockWait(registry, tags, "acquired");
 			this.lockWaitNotAcquired = lockWait(registry, tags, "not_acquired");
+			// the same tag keys as the counted ones, so registries that need one set of
+			// keys
+			// per name (Prometheus) accept both
+			failOpen(registry, tags, NO_EXCEPTION_TAG, NO_EXCEPTION_TAG);
 		}
 
 		private static Counter gets(MeterRegistry registry, Tags tags, String result) {

@@ -124,9 +124,15 @@ public final class RedisCacheAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(CacheMetricsRecorder.class)
-		CacheMetricsRecorder cacheMetricsRecorder(ObjectProvider<MeterRegistry> meterRegistry) {
+		CacheMetricsRecorder cacheMetricsRecorder(ObjectProvider<MeterRegistry> meterRegistry,
+				RedisCacheProperties properties) {
 			MeterRegistry registry = meterRegistry.getIfUnique();
-			return (registry != null) ? new MicrometerCacheMetricsRecorder(registry) : CacheMetricsRecorder.NONE;
+			if (registry == null) {
+				return CacheMetricsRecorder.NONE;
+			}
+			MicrometerCacheMetricsRecorder recorder = new MicrometerCacheMetricsRecorder(registry);
+			recorder.registerMeters(properties.getKeyPrefix());
+			return recorder;
 		}
 
 	}

@@ -2,6 +2,7 @@ package io.github.saasframework.cache.autoconfigure;
 
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,19 @@ class MicrometerCacheMetricsRecorderTests {
 			.tags("cache", "app", "result", "not_acquired")
 			.counter()
 			.count()).isEqualTo(1);
+	}
+
+	@Test
+	void registeredMetersExistBeforeTheFirstCall_failOpenIncluded() {
+		this.recorder.registerMeters("app");
+		assertThat(this.registry.get("cache.fail.open").tags("cache", "app", "exception", "none").counter().count())
+			.isZero();
+		assertThat(this.registry.get("cache.gets").tags("cache", "app", "result", "hit").counter().count()).isZero();
+		assertThat(this.registry.get("cache.loads").tags("cache", "app", "result", "failure").timer().count()).isZero();
+		this.recorder.recordFailOpen("app", new QueryTimeoutException("timeout"));
+		assertThat(this.registry.get("cache.fail.open").counters()).hasSize(2)
+			.allSatisfy((counter) -> assertThat(counter.getId().getTags()).extracting(Tag::getKey)
+				.containsExactlyInAnyOrder("cache", "exception"));
 	}
 
 	@Test

@@ -371,6 +371,17 @@ class RedisCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void everyMeterOfTheConfiguredPrefixIsRegisteredAtStartup_failOpenIncluded() {
+		this.contextRunner.withBean(SimpleMeterRegistry.class).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("cache.fail.open").tags("cache", PREFIX, "exception", "none").counter().count())
+				.isZero();
+			assertThat(registry.get("cache.gets").tags("cache", PREFIX).counters()).hasSize(2);
+			assertThat(registry.get("cache.lock.wait").tags("cache", PREFIX).timers()).hasSize(2);
+		});
+	}
+
+	@Test
 	void advisorsBackOffWhenUserDefinesThemByName() {
 		this.contextRunner.withUserConfiguration(UserAdvisorsConfiguration.class).run((context) -> {
 			assertThat(context.getBean("rememberAdvisor")).isEqualTo("user");

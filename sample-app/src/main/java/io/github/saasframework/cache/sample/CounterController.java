@@ -1,7 +1,5 @@
 package io.github.saasframework.cache.sample;
 
-import java.util.Map;
-
 import io.github.saasframework.cache.Cache;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,23 +25,23 @@ class CounterController {
 	}
 
 	@PostMapping("/increment")
-	Map<String, Object> increment(@PathVariable String name, @RequestParam(defaultValue = "1") long by) {
-		return Map.of("counter", name, "value", this.cache.incrementBy(key(name), by));
+	CounterValue increment(@PathVariable String name, @RequestParam(defaultValue = "1") long by) {
+		return new CounterValue(name, this.cache.incrementBy(key(name), by));
 	}
 
 	@PostMapping("/decrement")
-	Map<String, Object> decrement(@PathVariable String name, @RequestParam(defaultValue = "1") long by) {
-		return Map.of("counter", name, "value", this.cache.decrementBy(key(name), by));
+	CounterValue decrement(@PathVariable String name, @RequestParam(defaultValue = "1") long by) {
+		return new CounterValue(name, this.cache.decrementBy(key(name), by));
 	}
 
 	@PostMapping("/add")
-	Map<String, Object> add(@PathVariable String name, @RequestParam double amount) {
-		return Map.of("counter", name, "value", this.cache.incrementFloat(key(name), amount));
+	CounterValue add(@PathVariable String name, @RequestParam double amount) {
+		return new CounterValue(name, this.cache.incrementFloat(key(name), amount));
 	}
 
 	@GetMapping
-	Map<String, Object> get(@PathVariable String name) {
-		return Map.of("counter", name, "value", this.cache.get(key(name), String.class).orElse("0"));
+	CounterValue get(@PathVariable String name) {
+		return new CounterValue(name, this.cache.get(key(name), String.class).orElse("0"));
 	}
 
 	private static String key(String name) {
@@ -51,6 +49,10 @@ class CounterController {
 			throw new IllegalArgumentException("counter name must be 1 to 64 letters, digits, '.', '_', ':' or '-'");
 		}
 		return "counter:" + name;
+	}
+
+	/** A response body; a record keeps the JSON fields in this order. */
+	record CounterValue(String counter, Object value) {
 	}
 
 }

@@ -34,27 +34,27 @@ class KeyController {
 	}
 
 	@GetMapping("/api/keys")
-	Map<String, Object> keys(@RequestParam(defaultValue = "*") String pattern) {
+	PatternKeys keys(@RequestParam(defaultValue = "*") String pattern) {
 		try (Stream<String> keys = this.cache.scan(checkPattern(pattern), 500)) {
 			List<String> listed = keys.limit(MAX_LISTED).sorted().toList();
-			return Map.of("pattern", pattern, "keys", listed);
+			return new PatternKeys(pattern, listed);
 		}
 	}
 
 	@DeleteMapping("/api/keys")
-	Map<String, Object> deleteByPattern(@RequestParam String pattern) {
-		return Map.of("pattern", pattern, "deleted", this.cache.deleteByPattern(checkPattern(pattern)));
+	PatternDeleted deleteByPattern(@RequestParam String pattern) {
+		return new PatternDeleted(pattern, this.cache.deleteByPattern(checkPattern(pattern)));
 	}
 
 	@PostMapping("/api/sessions")
-	Map<String, Object> createSession(@RequestParam String user) {
+	CreatedSession createSession(@RequestParam String user) {
 		if (!user.matches("[A-Za-z0-9._-]{1,64}")) {
 			throw new IllegalArgumentException("user must be 1 to 64 letters, digits, '.', '_' or '-'");
 		}
 		String id = UUID.randomUUID().toString();
 		Session session = new Session(user, Instant.now().toString());
 		this.cache.set("session:" + id, session, Duration.ofHours(24));
-		return Map.of("sessionId", id, "session", session);
+		return new CreatedSession(id, session);
 	}
 
 	@GetMapping("/api/sessions/{id}")
@@ -77,6 +77,17 @@ class KeyController {
 	}
 
 	record Session(String user, String createdAt) {
+	}
+
+	// response bodies; records keep the JSON fields in this order
+
+	record PatternKeys(String pattern, List<String> keys) {
+	}
+
+	record PatternDeleted(String pattern, long deleted) {
+	}
+
+	record CreatedSession(String sessionId, Session session) {
 	}
 
 }

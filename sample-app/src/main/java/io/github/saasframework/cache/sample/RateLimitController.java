@@ -1,7 +1,5 @@
 package io.github.saasframework.cache.sample;
 
-import java.util.Map;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -40,7 +38,11 @@ class RateLimitController {
 		}
 		return ResponseEntity.ok()
 			.header("X-RateLimit-Remaining", String.valueOf(decision.remaining()))
-			.body(Map.of("client", client, "remaining", decision.remaining()));
+			.body(new Allowed(client, decision.remaining()));
+	}
+
+	/** The body of an allowed request; a record keeps the JSON fields in this order. */
+	record Allowed(String client, long remaining) {
 	}
 
 }

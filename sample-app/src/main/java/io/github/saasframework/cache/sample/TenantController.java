@@ -1,6 +1,6 @@
 package io.github.saasframework.cache.sample;
 
-import java.util.Map;
+import java.util.List;
 
 import io.github.saasframework.cache.Cache;
 
@@ -33,27 +33,27 @@ class TenantController {
 	}
 
 	@PutMapping(path = "/settings/{name}", consumes = MediaType.TEXT_PLAIN_VALUE)
-	Map<String, Object> put(@PathVariable String tenant, @PathVariable String name, @RequestBody String value) {
+	Setting put(@PathVariable String tenant, @PathVariable String name, @RequestBody String value) {
 		Cache tenantCache = tenantCache(tenant);
 		tenantCache.set("setting:" + checkSetting(name), value);
-		return Map.of("tenant", tenant, "key", tenantCache.prefix() + ":setting:" + name, "value", value);
+		return new Setting(tenant, tenantCache.prefix() + ":setting:" + name, value);
 	}
 
 	@GetMapping("/settings/{name}")
-	ResponseEntity<Map<String, Object>> get(@PathVariable String tenant, @PathVariable String name) {
+	ResponseEntity<SettingValue> get(@PathVariable String tenant, @PathVariable String name) {
 		return tenantCache(tenant).get("setting:" + checkSetting(name), String.class)
-			.map((value) -> ResponseEntity.ok(Map.<String, Object>of("tenant", tenant, "value", value)))
+			.map((value) -> ResponseEntity.ok(new SettingValue(tenant, value)))
 			.orElseGet(() -> ResponseEntity.notFound().build());
 	}
 
 	@GetMapping("/keys")
-	Map<String, Object> keys(@PathVariable String tenant) {
-		return Map.of("tenant", tenant, "keys", tenantCache(tenant).keys("*"));
+	TenantKeys keys(@PathVariable String tenant) {
+		return new TenantKeys(tenant, tenantCache(tenant).keys("*"));
 	}
 
 	@DeleteMapping
-	Map<String, Object> flush(@PathVariable String tenant) {
-		return Map.of("tenant", tenant, "removed", tenantCache(tenant).flushPrefix());
+	TenantFlushed flush(@PathVariable String tenant) {
+		return new TenantFlushed(tenant, tenantCache(tenant).flushPrefix());
 	}
 
 	private Cache tenantCache(String tenant) {
@@ -70,6 +70,20 @@ class TenantController {
 			throw new IllegalArgumentException("setting name must be 1 to 64 letters, digits, '.', '_' or '-'");
 		}
 		return name;
+	}
+
+	// response bodies; records keep the JSON fields in this order
+
+	record Setting(String tenant, String key, String value) {
+	}
+
+	record SettingValue(String tenant, String value) {
+	}
+
+	record TenantKeys(String tenant, List<String> keys) {
+	}
+
+	record TenantFlushed(String tenant, long removed) {
 	}
 
 }

@@ -1,10 +1,8 @@
 package io.github.saasframework.cache.sample;
 
 import io.github.saasframework.cache.Cache;
-import io.github.saasframework.cache.testsupport.RedisServerExtension;
-import io.github.saasframework.cache.testsupport.RedisServerProcess;
+import io.github.saasframework.cache.test.TestRedisServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -16,12 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it starts its own {@code redis-server} and stops it on close; with a Redis there it
  * uses that.
  */
-@ExtendWith(RedisServerExtension.class)
 class EmbeddedRedisFallbackTests {
 
 	@Test
 	void noRedisAtTheConfiguredPort_startsEmbeddedServer_andStopsItOnClose() {
-		int deadPort = RedisServerProcess.freePort();
+		int deadPort = TestRedisServer.freePort();
 		int embeddedPort;
 		try (ConfigurableApplicationContext context = start("--spring.data.redis.port=" + deadPort)) {
 			embeddedPort = context.getEnvironment().getRequiredProperty("sample.embedded-redis.port", Integer.class);
@@ -40,8 +37,8 @@ class EmbeddedRedisFallbackTests {
 
 	@Test
 	void redisAnswersAtTheConfiguredPort_usesIt() {
-		RedisServerProcess server = RedisServerExtension.server();
-		try (ConfigurableApplicationContext context = start("--spring.data.redis.port=" + server.port())) {
+		try (TestRedisServer server = TestRedisServer.start();
+				ConfigurableApplicationContext context = start("--spring.data.redis.port=" + server.port())) {
 			assertThat(context.getEnvironment().containsProperty("sample.embedded-redis.port")).isFalse();
 			Cache cache = context.getBean(Cache.class);
 			cache.set("fallback-test", "on the configured server");
