@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 
 import io.github.saasframework.cache.CacheConfig;
 import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.CacheObserver;
 import io.github.saasframework.cache.CacheOptions;
 import io.github.saasframework.cache.serializer.CacheSerializer;
 
@@ -36,10 +37,12 @@ final class CacheSettings {
 		return builder.build();
 	}
 
-	static CacheOptions options(RedisCacheProperties properties, CacheMetricsRecorder recorder) {
+	static CacheOptions options(RedisCacheProperties properties, CacheMetricsRecorder recorder,
+			CacheObserver observer) {
 		RedisCacheProperties.Remember remember = properties.getRemember();
 		CacheOptions.Builder builder = CacheOptions.builder()
 			.metricsRecorder(recorder)
+			.observer(observer)
 			.distributedSingleFlight(remember.isDistributed())
 			.failOpen(remember.isFailOpen())
 			.cacheNulls(remember.isCacheNulls());

@@ -2,6 +2,7 @@ package io.github.saasframework.cache.autoconfigure;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.CacheObserver;
 import io.github.saasframework.cache.RedisCache;
 import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
@@ -10,6 +11,7 @@ import io.github.saasframework.cache.serializer.CacheSerializer;
 import io.github.saasframework.cache.serializer.JsonCacheSerializer;
 import io.github.saasframework.cache.serializer.StringCacheSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.config.AopConfigUtils;
@@ -35,9 +37,10 @@ import org.springframework.data.redis.core.RedisTemplate;
  * Auto-configuration of the Redis {@link Cache}: the {@code Cache} and
  * {@link CacheSerializer} beans bound to {@code app.cache.*}, the advisors of
  * {@link Remember @Remember}, {@link WithLock @WithLock} and {@link Forget @Forget}, and,
- * when their libraries are present, Micrometer meters and a health indicator. Every bean
- * backs off when the application defines its own, and {@code app.cache.enabled=false}
- * switches all of them off.
+ * when their libraries are present, Micrometer meters, Micrometer observations (trace
+ * spans) of get, remember and lock waits, and a health indicator. Every bean backs off
+ * when the application defines its own, and {@code app.cache.enabled=false} switches all
+ * of them off.
  *
  * @since 0.1.0
  */
@@ -65,9 +68,11 @@ public final class RedisCacheAutoConfiguration {
 	@ConditionalOnMissingBean(Cache.class)
 	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 	RedisCache redisCache(RedisConnectionFactory connectionFactory, RedisCacheProperties properties,
-			CacheSerializer serializer, ObjectProvider<CacheMetricsRecorder> metricsRecorder) {
+			CacheSerializer serializer, ObjectProvider<CacheMetricsRecorder> metricsRecorder,
+			ObjectProvider<CacheObserver> observer) {
 		return RedisCache.create(connectionFactory, CacheSettings.config(properties, serializer),
-				CacheSettings.options(properties, metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE)));
+				CacheSettings.options(properties, metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE),
+						observer.getIfUnique(() -> CacheObserver.NONE)));
 	}
 
 	@Bean
@@ -124,6 +129,20 @@ public final class RedisCacheAutoConfiguration {
 		CacheMetricsRecorder cacheMetricsRecorder(ObjectProvider<MeterRegistry> meterRegistry) {
 			MeterRegistry registry = meterRegistry.getIfUnique();
 			return (registry != null) ? new MicrometerCacheMetricsRecorder(registry) : CacheMetricsRecorder.NONE;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ObservationRegistry.class)
+	@ConditionalOnBooleanProperty(name = "app.cache.observations.enabled", matchIfMissing = true)
+	static class ObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(CacheObserver.class)
+		CacheObserver cacheObserver(ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObservationRegistry registry = observationRegistry.getIfUnique();
+			return (registry != null) ? new MicrometerCacheObserver(registry) : CacheObserver.NONE;
 		}
 
 	}
