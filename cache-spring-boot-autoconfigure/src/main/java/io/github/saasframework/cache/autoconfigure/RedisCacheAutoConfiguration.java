@@ -8,10 +8,12 @@ import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
 import io.github.saasframework.cache.annotation.WithLock;
 import io.github.saasframework.cache.serializer.CacheSerializer;
+import io.github.saasframework.cache.serializer.GoDurationModule;
 import io.github.saasframework.cache.serializer.JsonCacheSerializer;
 import io.github.saasframework.cache.serializer.StringCacheSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.config.AopConfigUtils;
@@ -61,6 +63,12 @@ public final class RedisCacheAutoConfiguration {
 			return new StringCacheSerializer();
 		}
 		JsonMapper mapper = jsonMapper.getIfUnique();
+		if (properties.getJson().isGoDurations()) {
+			// on a copy: the application's own mapper keeps writing durations its way
+			JsonMapper.Builder builder = (mapper != null) ? mapper.rebuild()
+					: JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+			return new JsonCacheSerializer(builder.addModule(new GoDurationModule()).build());
+		}
 		return (mapper != null) ? new JsonCacheSerializer(mapper) : new JsonCacheSerializer();
 	}
 
