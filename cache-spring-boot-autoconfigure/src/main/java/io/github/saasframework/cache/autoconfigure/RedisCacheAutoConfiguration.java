@@ -11,6 +11,7 @@ import io.github.saasframework.cache.serializer.CacheSerializer;
 import io.github.saasframework.cache.serializer.GoDurationModule;
 import io.github.saasframework.cache.serializer.JsonCacheSerializer;
 import io.github.saasframework.cache.serializer.StringCacheSerializer;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.DeserializationFeature;
@@ -18,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -33,6 +35,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 
 /**
@@ -137,6 +140,17 @@ public final class RedisCacheAutoConfiguration {
 		CacheMetricsRecorder cacheMetricsRecorder(ObjectProvider<MeterRegistry> meterRegistry) {
 			MeterRegistry registry = meterRegistry.getIfUnique();
 			return (registry != null) ? new MicrometerCacheMetricsRecorder(registry) : CacheMetricsRecorder.NONE;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ LettuceConnectionFactory.class, ClusterClientOptions.class })
+	static class LettuceClusterConfiguration {
+
+		@Bean
+		static SmartInitializingSingleton clusterTopologyRefreshCheck(ObjectProvider<RedisConnectionFactory> factory) {
+			return () -> ClusterTopologyRefreshCheck.check(factory.getIfUnique());
 		}
 
 	}
