@@ -33,6 +33,7 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -54,6 +55,7 @@ import org.springframework.data.redis.core.RedisTemplate;
 @ConditionalOnClass({ RedisConnectionFactory.class, RedisTemplate.class })
 @ConditionalOnBooleanProperty(name = "app.cache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RedisCacheProperties.class)
+@ImportRuntimeHints(CacheRuntimeHints.class)
 public final class RedisCacheAutoConfiguration {
 
 	RedisCacheAutoConfiguration() {
