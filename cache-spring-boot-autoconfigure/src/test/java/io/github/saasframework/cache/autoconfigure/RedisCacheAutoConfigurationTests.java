@@ -3,6 +3,7 @@ package io.github.saasframework.cache.autoconfigure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.net.URL;
@@ -157,6 +158,19 @@ class RedisCacheAutoConfigurationTests {
 	}
 
 	record Job(Duration runTimeout) {
+	}
+
+	@Test
+	void goTimeOffset_isKeptWhenJacksonDoesNotAdjustToUtc() {
+		String go = "{\"at\":\"2026-12-01T13:04:05.123456789+07:00\"}";
+		this.contextRunner
+			.withPropertyValues("spring.jackson.datatype.datetime.adjust-dates-to-context-time-zone=false")
+			.run((context) -> assertThat(((Event) context.getBean(CacheSerializer.class)
+				.deserialize(go.getBytes(StandardCharsets.UTF_8), Event.class)).at())
+				.isEqualTo(OffsetDateTime.parse("2026-12-01T13:04:05.123456789+07:00")));
+	}
+
+	record Event(OffsetDateTime at) {
 	}
 
 	@Test
