@@ -4,12 +4,12 @@ import java.time.Duration;
 
 /**
  * Runtime behaviour of a {@link RedisCache} beyond its {@link CacheConfig}: where metrics
- * go, and how {@code remember} protects the system behind the cache (cluster-wide
- * single-flight, fail-open, null caching) and spreads expiries (TTL jitter). Immutable;
- * build one with {@link #builder()}.
+ * go, what observes operations (tracing), and how {@code remember} protects the system
+ * behind the cache (cluster-wide single-flight, fail-open, null caching) and spreads
+ * expiries (TTL jitter). Immutable; build one with {@link #builder()}.
  * <p>
- * Defaults: no metrics; distributed single-flight on with a 10 s load lease and a 5 s
- * wait; fail-open off (the Spring Boot starter turns it on, see
+ * Defaults: no metrics, no observer; distributed single-flight on with a 10 s load lease
+ * and a 5 s wait; fail-open off (the Spring Boot starter turns it on, see
  * {@code app.cache.remember.fail-open}); null caching off with a 30 s null TTL; no TTL
  * jitter.
  *
@@ -20,6 +20,8 @@ public final class CacheOptions {
 	private static final CacheOptions DEFAULTS = builder().build();
 
 	private final CacheMetricsRecorder metricsRecorder;
+
+	private final CacheObserver observer;
 
 	private final boolean distributedSingleFlight;
 
@@ -43,6 +45,7 @@ public final class CacheOptions {
 
 	private CacheOptions(Builder builder) {
 		this.metricsRecorder = builder.metricsRecorder;
+		this.observer = builder.observer;
 		this.distributedSingleFlight = builder.distributedSingleFlight;
 		this.loadLease = builder.loadLease;
 		this.loadWait = builder.loadWait;
@@ -77,6 +80,14 @@ public final class CacheOptions {
 	 */
 	public CacheMetricsRecorder metricsRecorder() {
 		return this.metricsRecorder;
+	}
+
+	/**
+	 * What observes operations while they run (for tracing).
+	 * @return the observer, {@link CacheObserver#NONE} by default
+	 */
+	public CacheObserver observer() {
+		return this.observer;
 	}
 
 	/**
@@ -182,6 +193,8 @@ public final class CacheOptions {
 
 		private CacheMetricsRecorder metricsRecorder = CacheMetricsRecorder.NONE;
 
+		private CacheObserver observer = CacheObserver.NONE;
+
 		private boolean distributedSingleFlight = true;
 
 		private Duration loadLease = Duration.ofSeconds(10);
@@ -212,6 +225,17 @@ public final class CacheOptions {
 		 */
 		public Builder metricsRecorder(CacheMetricsRecorder metricsRecorder) {
 			this.metricsRecorder = Arguments.requireNonNull(metricsRecorder, "metricsRecorder");
+			return this;
+		}
+
+		/**
+		 * Sets what observes operations while they run, for example to record trace
+		 * spans.
+		 * @param observer the observer
+		 * @return this builder
+		 */
+		public Builder observer(CacheObserver observer) {
+			this.observer = Arguments.requireNonNull(observer, "observer");
 			return this;
 		}
 

@@ -56,6 +56,8 @@ public final class RedisCache implements Cache, AutoCloseable {
 
 	private final CacheMetricsRecorder recorder;
 
+	private final CacheObserver observer;
+
 	private final KeyNamespace namespace;
 
 	private final ValueCodec codec;
@@ -81,6 +83,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 		this.redis = new RedisCalls(factory);
 		this.config = config;
 		this.recorder = options.metricsRecorder();
+		this.observer = options.observer();
 		this.namespace = new KeyNamespace(config.keyPrefix());
 		this.codec = new ValueCodec(config.serializer(), options.maxValueBytes());
 		this.ttls = new TtlPolicy(config.defaultTtl(), options.ttlJitter());
@@ -97,6 +100,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 		this.redis = parent.redis;
 		this.config = parent.config;
 		this.recorder = parent.recorder;
+		this.observer = parent.observer;
 		this.namespace = namespace;
 		this.codec = parent.codec;
 		this.ttls = parent.ttls;
@@ -400,7 +404,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 		Arguments.requireText(name, "name");
 		Arguments.requirePositive(ttl, "ttl");
 		return new RedisDistributedLock(this.redis, this.namespace, name, ttl, this.config.lockRetryInterval(),
-				this.recorder);
+				this.recorder, this.observer);
 	}
 
 	@Override
@@ -586,13 +590,26 @@ public final class RedisCache implements Cache, AutoCloseable {
 
 	private @Nullable Object read(String key, Type type) {
 		byte[] raw = rawKey(key);
-		byte[] bytes = this.redis.get(raw);
-		if (bytes == null) {
-			this.recorder.recordGets(this.namespace.metricsPrefix(), 0, 1);
-			return null;
+		CacheObserver.Observed observed = this.observer.start(CacheObserver.Operation.GET,
+				this.namespace.metricsPrefix());
+		try {
+			byte[] bytes = this.redis.get(raw);
+			if (bytes == null) {
+				this.recorder.recordGets(this.namespace.metricsPrefix(), 0, 1);
+				observed.result(CacheObserver.Result.MISS);
+				return null;
+			}
+			this.recorder.recordGets(this.namespace.metricsPrefix(), 1, 0);
+			observed.result(CacheObserver.Result.HIT);
+			return this.codec.decode(key, bytes, type);
 		}
-		this.recorder.recordGets(this.namespace.metricsPrefix(), 1, 0);
-		return this.codec.decode(key, bytes, type);
+		catch (RuntimeException | Error ex) {
+			observed.error(ex);
+			throw ex;
+		}
+		finally {
+			observed.stop();
+		}
 	}
 
 	@SuppressWarnings("unchecked")

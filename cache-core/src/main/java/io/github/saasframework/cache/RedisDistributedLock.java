@@ -30,6 +30,8 @@ final class RedisDistributedLock implements DistributedLock {
 
 	private final CacheMetricsRecorder recorder;
 
+	private final CacheObserver observer;
+
 	private final String prefix;
 
 	private final String name;
@@ -49,9 +51,10 @@ final class RedisDistributedLock implements DistributedLock {
 	private @Nullable Refresh refresh;
 
 	RedisDistributedLock(RedisCalls redis, KeyNamespace namespace, String name, Duration ttl, Duration retryInterval,
-			CacheMetricsRecorder recorder) {
+			CacheMetricsRecorder recorder, CacheObserver observer) {
 		this.redis = redis;
 		this.recorder = recorder;
+		this.observer = observer;
 		this.prefix = namespace.metricsPrefix();
 		this.name = name;
 		this.redisKey = namespace.redisKey(name);
@@ -69,6 +72,25 @@ final class RedisDistributedLock implements DistributedLock {
 	@Override
 	public void acquire(Duration waitTimeout) {
 		Arguments.requireTtl(waitTimeout, "waitTimeout");
+		CacheObserver.Observed observed = this.observer.start(CacheObserver.Operation.LOCK, this.prefix);
+		try {
+			waitFor(waitTimeout);
+			observed.result(CacheObserver.Result.ACQUIRED);
+		}
+		catch (LockNotAcquiredException ex) {
+			observed.result(CacheObserver.Result.NOT_ACQUIRED);
+			throw ex;
+		}
+		catch (RuntimeException | Error ex) {
+			observed.error(ex);
+			throw ex;
+		}
+		finally {
+			observed.stop();
+		}
+	}
+
+	private void waitFor(Duration waitTimeout) {
 		long start = System.nanoTime();
 		long deadline = start + waitTimeout.toNanos();
 		checkNotHeld();

@@ -47,6 +47,8 @@ final class Remembering {
 
 	private final CacheMetricsRecorder recorder;
 
+	private final CacheObserver observer;
+
 	private final SingleFlight singleFlight;
 
 	private final CacheOptions options;
@@ -66,6 +68,7 @@ final class Remembering {
 		this.codec = codec;
 		this.ttls = ttls;
 		this.recorder = options.metricsRecorder();
+		this.observer = options.observer();
 		this.singleFlight = new SingleFlight();
 		this.options = options;
 		this.leaseMillis = TtlPolicy.toMillis(options.loadLease());
@@ -78,19 +81,38 @@ final class Remembering {
 
 	@Nullable Object remember(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy, Type type,
 			Callable<?> loader) {
+		CacheObserver.Observed observed = this.observer.start(CacheObserver.Operation.REMEMBER,
+				namespace.metricsPrefix());
+		try {
+			return remember(namespace, key, ttlMillis, policy, type, loader, observed);
+		}
+		catch (RuntimeException | Error ex) {
+			observed.error(ex);
+			throw ex;
+		}
+		finally {
+			observed.stop();
+		}
+	}
+
+	private @Nullable Object remember(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy,
+			Type type, Callable<?> loader, CacheObserver.Observed observed) {
 		byte[] raw = namespace.rawKey(key);
 		byte[] cached;
 		try {
 			cached = get(raw);
 		}
 		catch (DataAccessException ex) {
+			observed.result(CacheObserver.Result.MISS);
 			return failOpen(namespace, key, type, loader, ex);
 		}
 		if (cached != null) {
 			this.recorder.recordGets(namespace.metricsPrefix(), 1, 0);
+			observed.result(CacheObserver.Result.HIT);
 			return this.codec.decode(key, cached, type);
 		}
 		this.recorder.recordGets(namespace.metricsPrefix(), 0, 1);
+		observed.result(CacheObserver.Result.MISS);
 		return this.singleFlight.run(namespace.redisKey(key), type,
 				() -> new Miss(namespace, key, raw, ttlMillis, policy, type, loader).load());
 	}

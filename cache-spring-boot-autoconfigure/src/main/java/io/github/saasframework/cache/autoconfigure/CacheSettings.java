@@ -6,6 +6,7 @@ import java.util.stream.Stream;
 
 import io.github.saasframework.cache.CacheConfig;
 import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.CacheObserver;
 import io.github.saasframework.cache.CacheOptions;
 import io.github.saasframework.cache.RedisCache;
 import io.github.saasframework.cache.serializer.CacheSerializer;
@@ -33,9 +34,10 @@ final class CacheSettings {
 	 * The auto-configured cache: the properties, then the customizers in order.
 	 */
 	static RedisCache create(RedisConnectionFactory factory, RedisCacheProperties properties,
-			CacheSerializer serializer, CacheMetricsRecorder recorder, Stream<RedisCacheCustomizer> customizers) {
+			CacheSerializer serializer, CacheMetricsRecorder recorder, CacheObserver observer,
+			Stream<RedisCacheCustomizer> customizers) {
 		CacheConfig.Builder config = config(properties, serializer);
-		CacheOptions.Builder options = options(properties, recorder);
+		CacheOptions.Builder options = options(properties, recorder, observer);
 		customizers.forEach((customizer) -> customizer.customize(config, options));
 		return RedisCache.create(factory, config.build(), options.build());
 	}
@@ -52,10 +54,12 @@ final class CacheSettings {
 		return builder;
 	}
 
-	static CacheOptions.Builder options(RedisCacheProperties properties, CacheMetricsRecorder recorder) {
+	static CacheOptions.Builder options(RedisCacheProperties properties, CacheMetricsRecorder recorder,
+			CacheObserver observer) {
 		RedisCacheProperties.Remember remember = properties.getRemember();
 		CacheOptions.Builder builder = CacheOptions.builder()
 			.metricsRecorder(recorder)
+			.observer(observer)
 			.distributedSingleFlight(remember.isDistributed())
 			.failOpen(remember.isFailOpen())
 			.cacheNulls(remember.isCacheNulls());

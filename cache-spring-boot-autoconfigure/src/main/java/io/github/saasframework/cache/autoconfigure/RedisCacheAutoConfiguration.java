@@ -2,18 +2,24 @@ package io.github.saasframework.cache.autoconfigure;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.CacheObserver;
 import io.github.saasframework.cache.RedisCache;
 import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
 import io.github.saasframework.cache.annotation.WithLock;
 import io.github.saasframework.cache.serializer.CacheSerializer;
+import io.github.saasframework.cache.serializer.GoDurationModule;
 import io.github.saasframework.cache.serializer.JsonCacheSerializer;
 import io.github.saasframework.cache.serializer.StringCacheSerializer;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -28,17 +34,21 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 
 /**
  * Auto-configuration of the Redis {@link Cache}: the {@code Cache} and
  * {@link CacheSerializer} beans bound to {@code app.cache.*}, the advisors of
  * {@link Remember @Remember}, {@link WithLock @WithLock} and {@link Forget @Forget}, and,
- * when their libraries are present, Micrometer meters and a health indicator. Every bean
- * backs off when the application defines its own, and {@code app.cache.enabled=false}
- * switches all of them off.
+ * when their libraries are present, Micrometer meters, Micrometer observations (trace
+ * spans) of get, remember and lock waits, and a health indicator. Every bean backs off
+ * when the application defines its own, and {@code app.cache.enabled=false} switches all
+ * of them off.
  *
  * @since 0.1.0
  */
@@ -48,6 +58,7 @@ import org.springframework.data.redis.core.RedisTemplate;
 @ConditionalOnBooleanProperty(name = "app.cache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RedisCacheProperties.class)
 @Import(RedisConnectionTuning.class)
+@ImportRuntimeHints(CacheRuntimeHints.class)
 public final class RedisCacheAutoConfiguration {
 
 	RedisCacheAutoConfiguration() {
@@ -60,6 +71,12 @@ public final class RedisCacheAutoConfiguration {
 			return new StringCacheSerializer();
 		}
 		JsonMapper mapper = jsonMapper.getIfUnique();
+		if (properties.getJson().isGoDurations()) {
+			// on a copy: the application's own mapper keeps writing durations its way
+			JsonMapper.Builder builder = (mapper != null) ? mapper.rebuild()
+					: JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+			return new JsonCacheSerializer(builder.addModule(new GoDurationModule()).build());
+		}
 		return (mapper != null) ? new JsonCacheSerializer(mapper) : new JsonCacheSerializer();
 	}
 
@@ -68,9 +85,10 @@ public final class RedisCacheAutoConfiguration {
 	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 	RedisCache redisCache(RedisConnectionFactory connectionFactory, RedisCacheProperties properties,
 			CacheSerializer serializer, ObjectProvider<CacheMetricsRecorder> metricsRecorder,
-			ObjectProvider<RedisCacheCustomizer> customizers) {
+			ObjectProvider<CacheObserver> observer, ObjectProvider<RedisCacheCustomizer> customizers) {
 		return CacheSettings.create(connectionFactory, properties, serializer,
-				metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE), customizers.orderedStream());
+				metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE),
+				observer.getIfUnique(() -> CacheObserver.NONE), customizers.orderedStream());
 	}
 
 	@Bean
@@ -133,6 +151,31 @@ public final class RedisCacheAutoConfiguration {
 			MicrometerCacheMetricsRecorder recorder = new MicrometerCacheMetricsRecorder(registry);
 			recorder.registerMeters(properties.getKeyPrefix());
 			return recorder;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ LettuceConnectionFactory.class, ClusterClientOptions.class })
+	static class LettuceClusterConfiguration {
+
+		@Bean
+		static SmartInitializingSingleton clusterTopologyRefreshCheck(ObjectProvider<RedisConnectionFactory> factory) {
+			return () -> ClusterTopologyRefreshCheck.check(factory.getIfUnique());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ObservationRegistry.class)
+	@ConditionalOnBooleanProperty(name = "app.cache.observations.enabled", matchIfMissing = true)
+	static class ObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(CacheObserver.class)
+		CacheObserver cacheObserver(ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObservationRegistry registry = observationRegistry.getIfUnique();
+			return (registry != null) ? new MicrometerCacheObserver(registry) : CacheObserver.NONE;
 		}
 
 	}

@@ -67,6 +67,10 @@ public class RedisCacheProperties {
 
 	private final Reconnect reconnect = new Reconnect();
 
+	private final Observations observations = new Observations();
+
+	private final Json json = new Json();
+
 	/**
 	 * Whether the auto-configuration is enabled.
 	 * @return {@code true} unless {@code app.cache.enabled=false}
@@ -219,6 +223,85 @@ public class RedisCacheProperties {
 
 		public void setMaxDelay(Duration maxDelay) {
 			this.maxDelay = maxDelay;
+		}
+
+	}
+
+	/**
+	 * Settings of the Micrometer observations.
+	 * @return the observation settings
+	 */
+	public Observations getObservations() {
+		return this.observations;
+	}
+
+	/**
+	 * Settings of the JSON serializer.
+	 * @return the JSON settings
+	 */
+	public Json getJson() {
+		return this.json;
+	}
+
+	/**
+	 * Micrometer observations (trace spans and timers) of get, remember and lock waits,
+	 * bound to {@code app.cache.observations.*}.
+	 *
+	 * @since 0.1.0
+	 */
+	public static class Observations {
+
+		/**
+		 * Whether to record an observation of each get, remember and lock wait when the
+		 * application has an ObservationRegistry.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether observations are recorded.
+		 * @return {@code true} unless switched off
+		 */
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		/**
+		 * Sets whether observations are recorded.
+		 * @param enabled whether to record them
+		 */
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Settings of the JSON serializer, bound to {@code app.cache.json.*}.
+	 *
+	 * @since 0.1.0
+	 */
+	public static class Json {
+
+		/**
+		 * Whether java.time.Duration values are written and read as integer nanoseconds,
+		 * as Go's time.Duration is, instead of ISO-8601 text such as "PT1.5S".
+		 */
+		private boolean goDurations;
+
+		/**
+		 * Whether durations are written as Go writes them.
+		 * @return {@code false} unless switched on
+		 */
+		public boolean isGoDurations() {
+			return this.goDurations;
+		}
+
+		/**
+		 * Sets whether durations are written as Go writes them.
+		 * @param goDurations whether to write integer nanoseconds
+		 */
+		public void setGoDurations(boolean goDurations) {
+			this.goDurations = goDurations;
 		}
 
 	}

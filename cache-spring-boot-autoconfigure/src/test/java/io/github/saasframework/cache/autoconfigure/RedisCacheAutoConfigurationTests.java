@@ -3,6 +3,7 @@ package io.github.saasframework.cache.autoconfigure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.net.URL;
@@ -24,6 +25,7 @@ import io.github.saasframework.cache.testsupport.RedisServerExtension;
 import io.github.saasframework.cache.testsupport.RedisServerProcess;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -125,6 +127,50 @@ class RedisCacheAutoConfigurationTests {
 			byte[] json = context.getBean(CacheSerializer.class).serialize(new Person("Ada", 36));
 			assertThat(new String(json)).isEqualTo("{\"first_name\":\"Ada\",\"age\":36}");
 		});
+	}
+
+	@Test
+	void goDurationsProperty_writesDurationsAsGoDoes_onACopyOfTheApplicationsMapper() {
+		this.contextRunner
+			.withPropertyValues("app.cache.json.go-durations=true",
+					"spring.jackson.property-naming-strategy=SNAKE_CASE")
+			.run((context) -> {
+				Cache cache = context.getBean(Cache.class);
+				cache.set("job", new Job(Duration.ofMillis(1500)));
+				assertThat(new String(TestRedis.raw(PREFIX + ":job"), StandardCharsets.UTF_8))
+					.isEqualTo("{\"run_timeout\":1500000000}");
+				assertThat(cache.get("job", Job.class)).contains(new Job(Duration.ofMillis(1500)));
+				assertThat(context.getBean(JsonMapper.class).writeValueAsString(new Job(Duration.ofMillis(1500))))
+					.isEqualTo("{\"run_timeout\":\"PT1.5S\"}");
+			});
+	}
+
+	@Test
+	void goDurationsProperty_worksWithoutJacksonAutoConfiguration() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisCacheAutoConfiguration.class))
+			.withBean(DataRedisConnectionDetails.class, TestRedis::connectionDetails)
+			.withPropertyValues("app.cache.json.go-durations=true")
+			.run((context) -> assertThat(
+					new String(context.getBean(CacheSerializer.class).serialize(new Job(Duration.ofSeconds(2)))))
+				.isEqualTo("{\"runTimeout\":2000000000}"));
+	}
+
+	record Job(Duration runTimeout) {
+	}
+
+	@Test
+	void goTimeOffset_isKeptWhenJacksonDoesNotAdjustToUtc() {
+		String go = "{\"at\":\"2026-12-01T13:04:05.123456789+07:00\"}";
+		this.contextRunner
+			.withPropertyValues("spring.jackson.datatype.datetime.adjust-dates-to-context-time-zone=false")
+			.run((context) -> assertThat(((Event) context.getBean(CacheSerializer.class)
+				.deserialize(go.getBytes(StandardCharsets.UTF_8), Event.class)).at())
+				.isEqualTo(OffsetDateTime.parse("2026-12-01T13:04:05.123456789+07:00")));
+	}
+
+	record Event(OffsetDateTime at) {
 	}
 
 	@Test

@@ -23,6 +23,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -35,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * are all a user sets to run the cache on a Redis Cluster or behind Sentinel: no bean, no
  * property of this library changes. Both run against topologies of the tests' own.
  */
-@ExtendWith(RedisClusterExtension.class)
+@ExtendWith({ RedisClusterExtension.class, OutputCaptureExtension.class })
 class ScaleOutConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -115,6 +117,41 @@ class ScaleOutConfigurationTests {
 				assertThat(consecutiveOk).as("every slot writable again").isGreaterThanOrEqualTo(3 * keys.size());
 				assertThat(cache.getAll(keys, String.class)).hasSize(keys.size()).containsValue("after");
 				assertThat(slowest).as("no call outlives the command timeout").isLessThanOrEqualTo(2000);
+			});
+		}
+	}
+
+	@Test
+	void clusterWithoutPeriodicRefresh_warnsOnceAtStartupNamingTheProperty(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("spring.data.redis.cluster.nodes=" + RedisClusterExtension.cluster().nodesProperty())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				context.getBean(Cache.class).set("refresh-check", "v", Duration.ofSeconds(5));
+				String log = output.getAll();
+				assertThat(log).containsOnlyOnce("without periodic topology refresh")
+					.containsOnlyOnce("Set spring.data.redis.lettuce.cluster.refresh.period (for example 5s)");
+			});
+	}
+
+	@Test
+	void clusterWithPeriodicRefresh_startsSilently(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("spring.data.redis.cluster.nodes=" + RedisClusterExtension.cluster().nodesProperty(),
+					"spring.data.redis.lettuce.cluster.refresh.period=5s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output.getAll()).doesNotContain("topology refresh");
+			});
+	}
+
+	@Test
+	void standalone_startsSilently(CapturedOutput output) {
+		try (RedisServerProcess server = RedisServerProcess.start()) {
+			this.contextRunner.withPropertyValues("spring.data.redis.port=" + server.port()).run((context) -> {
+				assertThat(context).hasNotFailed();
+				context.getBean(Cache.class).set("refresh-check", "v", Duration.ofSeconds(5));
+				assertThat(output.getAll()).doesNotContain("topology refresh");
 			});
 		}
 	}

@@ -1,10 +1,13 @@
 package io.github.saasframework.cache.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
+
 import io.github.saasframework.cache.CacheConfig;
 import io.github.saasframework.cache.RedisCache;
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
 
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.data.redis.connection.RedisConnection;
 
 /**
  * Connects the tests' application contexts to the shared test {@code redis-server} and
@@ -28,6 +31,13 @@ final class TestRedis {
 			}
 
 		};
+	}
+
+	/** The bytes stored under a full Redis key, {@code null} when there is none. */
+	static byte[] raw(String redisKey) {
+		try (RedisConnection connection = RedisServerExtension.connectionFactory().getConnection()) {
+			return connection.stringCommands().get(redisKey.getBytes(StandardCharsets.UTF_8));
+		}
 	}
 
 	/** Removes every key under the prefix, and only those. */
