@@ -36,6 +36,16 @@ public interface CacheMetricsRecorder {
 	}
 
 	/**
+	 * Records keys removed: {@code delete}, {@code deleteAll}, {@code deleteByPattern}
+	 * and {@code flushPrefix}.
+	 * @param prefix the cache's prefix
+	 * @param count how many keys were removed
+	 * @since 0.2.0
+	 */
+	default void recordEvictions(String prefix, long count) {
+	}
+
+	/**
 	 * Records one run of a {@code remember} loader.
 	 * @param prefix the cache's prefix
 	 * @param success whether the loader returned normally

@@ -180,8 +180,43 @@ public final class RedisCache implements Cache, AutoCloseable {
 	}
 
 	@Override
+	public boolean setIfAbsent(String key, Object value, Duration ttl) {
+		Arguments.requireText(key, "key");
+		Arguments.requireNonNull(value, "value");
+		Arguments.requireTtl(ttl, "ttl");
+		byte[] bytes = this.codec.encode(key, value);
+		boolean written = this.redis.set(this.namespace.rawKey(key), bytes,
+				this.ttls.entryMillis(this.ttls.millis(ttl)), SetCondition.ifAbsent());
+		if (written) {
+			this.recorder.recordPuts(this.namespace.prefix(), 1);
+		}
+		return written;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> Optional<Entry<T>> lookup(String key, ParameterizedTypeReference<T> type) {
+		Arguments.requireNonNull(type, "type");
+		byte[] raw = rawKey(key);
+		byte[] bytes = this.redis.get(raw);
+		if (bytes == null) {
+			this.recorder.recordGets(this.namespace.prefix(), 0, 1);
+			return Optional.empty();
+		}
+		this.recorder.recordGets(this.namespace.prefix(), 1, 0);
+		return Optional.of(new Entry<>((T) this.codec.decode(key, bytes, type.getType())));
+	}
+
+	@Override
+	public boolean setNullMarker(String key, boolean ifAbsent) {
+		byte[] raw = rawKey(key);
+		return this.redis.set(raw, ValueCodec.nullMarker(), this.remembering.nullTtlMillis(),
+				ifAbsent ? SetCondition.ifAbsent() : SetCondition.upsert());
+	}
+
+	@Override
 	public boolean delete(String key) {
-		return this.redis.unlink(rawKey(key)) > 0;
+		return evicted(this.redis.unlink(rawKey(key))) > 0;
 	}
 
 	@Override
@@ -253,7 +288,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 		if (keys.isEmpty()) {
 			return 0;
 		}
-		return this.redis.unlink(rawKeys(keys));
+		return evicted(this.redis.unlink(rawKeys(keys)));
 	}
 
 	// ---------------------------------------------------------------- remember
@@ -309,7 +344,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 	@Override
 	public long deleteByPattern(String pattern) {
 		Arguments.requireText(pattern, "pattern");
-		return this.scanner.deleteByPattern(this.namespace, pattern);
+		return evicted(this.scanner.deleteByPattern(this.namespace, pattern));
 	}
 
 	@Override
@@ -318,7 +353,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 			throw new IllegalStateException(
 					"flushPrefix() needs a key prefix: this cache has none, and it never empties the whole database");
 		}
-		return this.scanner.deleteByPattern(this.namespace, "*");
+		return evicted(this.scanner.deleteByPattern(this.namespace, "*"));
 	}
 
 	// ---------------------------------------------------------------- counters
@@ -533,6 +568,13 @@ public final class RedisCache implements Cache, AutoCloseable {
 			raw[i++] = rawKey(key);
 		}
 		return raw;
+	}
+
+	private long evicted(long removed) {
+		if (removed > 0) {
+			this.recorder.recordEvictions(this.namespace.prefix(), removed);
+		}
+		return removed;
 	}
 
 	private @Nullable Object read(String key, Type type) {
