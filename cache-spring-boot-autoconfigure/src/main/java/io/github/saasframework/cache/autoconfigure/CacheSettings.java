@@ -1,11 +1,13 @@
 package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.github.saasframework.cache.CacheConfig;
 import io.github.saasframework.cache.CacheMetricsRecorder;
 import io.github.saasframework.cache.CacheOptions;
+import io.github.saasframework.cache.RememberPolicy;
 import io.github.saasframework.cache.serializer.CacheSerializer;
 
 /**
@@ -49,6 +51,32 @@ final class CacheSettings {
 		set("app.cache.ttl-jitter", properties.getTtlJitter(), builder::ttlJitter,
 				"a fraction from 0 (no jitter) up to, not including, 1, such as 0.1");
 		return builder.build();
+	}
+
+	/**
+	 * The per-call settings of the Spring cache {@code name}: the one place where
+	 * {@code app.cache.caches.<name>.*} becomes a {@link RememberPolicy}. A cache without
+	 * settings gets the defaults ({@code app.cache.default-ttl},
+	 * {@code app.cache.remember.cache-nulls}).
+	 */
+	static RememberPolicy policy(String name, RedisCacheProperties properties) {
+		RedisCacheProperties.NamedCache spec = properties.getCaches().get(name);
+		String property = "app.cache.caches." + name + ".";
+		AtomicReference<RememberPolicy> policy = new AtomicReference<>(RememberPolicy.defaultTtl());
+		boolean cacheNulls = properties.getRemember().isCacheNulls();
+		if (spec != null) {
+			Duration ttl = spec.getTtl();
+			if (ttl != null) {
+				set(property + "ttl", ttl, (value) -> {
+					positive(value);
+					policy.set(RememberPolicy.ttl(value));
+				}, POSITIVE_DURATION);
+			}
+			if (spec.getCacheNulls() != null) {
+				cacheNulls = spec.getCacheNulls();
+			}
+		}
+		return policy.get().cacheNulls(cacheNulls);
 	}
 
 	/**
