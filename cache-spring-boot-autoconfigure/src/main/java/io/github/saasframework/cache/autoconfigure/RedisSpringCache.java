@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import io.github.saasframework.cache.Cache.Entry;
 import io.github.saasframework.cache.RememberPolicy;
+import io.github.saasframework.cache.serializer.CacheSerializationException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
@@ -28,7 +29,8 @@ import org.springframework.dao.DataAccessException;
  * {@link ReturnTypeCacheResolver} hands to Spring's interceptor, {@code Object} for the
  * cache {@link RedisSpringCacheManager#getCache(String)} returns (then a JSON value comes
  * back as Jackson reads it into {@code Object}: a {@code Map}, {@code List},
- * {@code String}, number or boolean). {@code sync = true} is {@code remember}: one method
+ * {@code String}, number or boolean; a value that is not JSON, such as a raw string,
+ * comes back as a {@code String}). {@code sync = true} is {@code remember}: one method
  * run per key across every instance.
  * <p>
  * When Redis fails, reads and {@code sync} loads fail open if the cache does (a read is
@@ -259,10 +261,19 @@ final class RedisSpringCache implements Cache {
 		return Boolean.TRUE.equals(this.policy.cacheNulls());
 	}
 
+	@SuppressWarnings("unchecked")
 	private <T> Optional<Entry<T>> lookup(Object key, ParameterizedTypeReference<T> valueType) {
 		String redisKey = SpringCacheKeys.toKey(this.name, key);
 		try {
 			return this.store.lookup(redisKey, valueType);
+		}
+		catch (CacheSerializationException ex) {
+			if (valueType.getType() != Object.class) {
+				throw ex;
+			}
+			// untyped: a value that is not JSON, such as a raw String, comes back as text
+			return this.store.lookup(redisKey, ParameterizedTypeReference.forType(String.class))
+				.map((found) -> (Entry<T>) found);
 		}
 		catch (DataAccessException ex) {
 			this.failures.readFailed(this.store.prefix(), redisKey, ex);

@@ -203,6 +203,9 @@ class SpringCacheIntegrationTests {
 		assertThat(existing.get()).isEqualTo(Map.of("id", 1, "title", "first"));
 		assertThat(books.get(1, Book.class)).isEqualTo(new Book(1, "first"));
 		assertThat(books.get(2)).isNull();
+		this.books.title(3);
+		assertThat(this.cacheManager.getCache("titles").get(3)).extracting((wrapper) -> wrapper.get())
+			.isEqualTo("title-3");
 		assertThat(books.evictIfPresent(1)).isTrue();
 		assertThat(books.evictIfPresent(1)).isFalse();
 	}
