@@ -130,6 +130,55 @@ public interface Cache {
 	void set(String key, Object value, Duration ttl);
 
 	/**
+	 * Stores a value only if the key does not exist: one {@code SET key value PX ttl NX},
+	 * atomic across all processes.
+	 * @param key the key
+	 * @param value the value, not {@code null}
+	 * @param ttl time to live; {@link Duration#ZERO} for the default TTL
+	 * @return {@code true} if the value was stored, {@code false} if the key existed (its
+	 * value and TTL are untouched)
+	 * @throws IllegalArgumentException if {@code key} is null or blank, {@code value} is
+	 * null, or {@code ttl} is null or negative; nothing is written
+	 * @throws CacheSerializationException if the value cannot be serialized; nothing is
+	 * written
+	 * @since 0.2.0
+	 */
+	boolean setIfAbsent(String key, Object value, Duration ttl);
+
+	/**
+	 * Reads an entry the way {@code remember} sees it, telling a cached {@code null} (the
+	 * marker {@code remember} stores for a {@code null} result when
+	 * {@link RememberPolicy#cacheNulls(boolean) null caching} is on) apart from a missing
+	 * key: one {@code GET}. {@link #get(String, ParameterizedTypeReference)} reports both
+	 * as empty.
+	 * @param <T> the value type
+	 * @param key the key
+	 * @param type the type to read the value as
+	 * @return empty if there is no such key; an {@link Entry} whose value is {@code null}
+	 * for the null marker; else an {@link Entry} holding the value
+	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code type}
+	 * is null
+	 * @throws CacheSerializationException if the stored bytes are not a valid
+	 * {@code type}
+	 * @since 0.2.0
+	 */
+	<T> Optional<Entry<T>> lookup(String key, ParameterizedTypeReference<T> type);
+
+	/**
+	 * Stores the marker {@code remember} stores for a {@code null} result, for the
+	 * configured null TTL ({@link CacheOptions#nullTtl()}): one
+	 * {@code SET key marker PX nullTtl}, with {@code NX} when {@code ifAbsent}.
+	 * {@code remember} and {@link #lookup(String, ParameterizedTypeReference)} then see a
+	 * cached {@code null}; {@code get} sees no value.
+	 * @param key the key
+	 * @param ifAbsent {@code true} to write only if the key does not exist
+	 * @return whether the marker was written
+	 * @throws IllegalArgumentException if {@code key} is null or blank
+	 * @since 0.2.0
+	 */
+	boolean setNullMarker(String key, boolean ifAbsent);
+
+	/**
 	 * Removes a key: one {@code UNLINK} (the memory is reclaimed in the background).
 	 * @param key the key
 	 * @return {@code true} if a key was removed
@@ -604,5 +653,15 @@ public interface Cache {
 	 * @return the prefix, or {@code ""} when there is none
 	 */
 	String prefix();
+
+	/**
+	 * An entry found by {@link #lookup(String, ParameterizedTypeReference)}.
+	 *
+	 * @param <T> the value type
+	 * @param value the stored value; {@code null} when the key holds the null marker
+	 * @since 0.2.0
+	 */
+	record Entry<T>(@Nullable T value) {
+	}
 
 }

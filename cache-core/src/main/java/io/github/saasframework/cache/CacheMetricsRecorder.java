@@ -36,6 +36,16 @@ public interface CacheMetricsRecorder {
 	}
 
 	/**
+	 * Records keys removed: {@code delete}, {@code deleteAll}, {@code deleteByPattern}
+	 * and {@code flushPrefix}.
+	 * @param prefix the cache's prefix
+	 * @param count how many keys were removed
+	 * @since 0.2.0
+	 */
+	default void recordEvictions(String prefix, long count) {
+	}
+
+	/**
 	 * Records one run of a {@code remember} loader.
 	 * @param prefix the cache's prefix
 	 * @param success whether the loader returned normally
@@ -61,6 +71,18 @@ public interface CacheMetricsRecorder {
 	 * @param failure the Redis failure
 	 */
 	default void recordFailOpen(String prefix, Throwable failure) {
+	}
+
+	/**
+	 * Whether a namespace made by {@link Cache#withPrefix(String)} records under its own
+	 * prefix even beyond {@link CacheOptions#prefixMetricsLimit()}: for namespaces whose
+	 * number the application bounds itself, such as the named caches of Spring's cache
+	 * abstraction. Asked once, when the namespace is made.
+	 * @param prefix the namespace's full prefix
+	 * @return {@code false} by default
+	 */
+	default boolean recordsOnItsOwn(String prefix) {
+		return false;
 	}
 
 }

@@ -199,8 +199,43 @@ public final class RedisCache implements Cache, AutoCloseable {
 	}
 
 	@Override
+	public boolean setIfAbsent(String key, Object value, Duration ttl) {
+		Arguments.requireText(key, "key");
+		Arguments.requireNonNull(value, "value");
+		Arguments.requireTtl(ttl, "ttl");
+		byte[] bytes = this.codec.encode(key, value);
+		boolean written = this.redis.set(this.namespace.rawKey(key), bytes,
+				this.ttls.entryMillis(this.ttls.millis(ttl)), SetCondition.ifAbsent());
+		if (written) {
+			this.recorder.recordPuts(this.namespace.metricsPrefix(), 1);
+		}
+		return written;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> Optional<Entry<T>> lookup(String key, ParameterizedTypeReference<T> type) {
+		Arguments.requireNonNull(type, "type");
+		byte[] raw = rawKey(key);
+		byte[] bytes = this.redis.get(raw);
+		if (bytes == null) {
+			this.recorder.recordGets(this.namespace.metricsPrefix(), 0, 1);
+			return Optional.empty();
+		}
+		this.recorder.recordGets(this.namespace.metricsPrefix(), 1, 0);
+		return Optional.of(new Entry<>((T) this.codec.decode(key, bytes, type.getType())));
+	}
+
+	@Override
+	public boolean setNullMarker(String key, boolean ifAbsent) {
+		byte[] raw = rawKey(key);
+		return this.redis.set(raw, ValueCodec.nullMarker(), this.remembering.nullTtlMillis(),
+				ifAbsent ? SetCondition.ifAbsent() : SetCondition.upsert());
+	}
+
+	@Override
 	public boolean delete(String key) {
-		return this.redis.unlink(rawKey(key)) > 0;
+		return evicted(this.redis.unlink(rawKey(key))) > 0;
 	}
 
 	@Override
@@ -280,7 +315,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 		if (keys.isEmpty()) {
 			return 0;
 		}
-		return this.redis.unlink(rawKeys(keys));
+		return evicted(this.redis.unlink(rawKeys(keys)));
 	}
 
 	// ---------------------------------------------------------------- remember
@@ -341,7 +376,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 					+ " would empty the whole database (every other application's and tenant's keys); use a"
 					+ " narrower pattern such as 'user:*', or a cache with a prefix");
 		}
-		return this.scanner.deleteByPattern(this.namespace, pattern);
+		return evicted(this.scanner.deleteByPattern(this.namespace, pattern));
 	}
 
 	@Override
@@ -350,7 +385,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 			throw new IllegalStateException(
 					"flushPrefix() needs a key prefix: this cache has none, and it never empties the whole database");
 		}
-		return this.scanner.deleteByPattern(this.namespace, "*");
+		return evicted(this.scanner.deleteByPattern(this.namespace, "*"));
 	}
 
 	// ---------------------------------------------------------------- counters
@@ -557,10 +592,13 @@ public final class RedisCache implements Cache, AutoCloseable {
 	// ---------------------------------------------------------------- internals
 
 	private boolean ownMetrics(String part) {
+		String childPrefix = this.namespace.child(part, false).prefix();
+		if (this.recorder.recordsOnItsOwn(childPrefix)) {
+			return true;
+		}
 		if (this.prefixMetricsLimit == 0) {
 			return false;
 		}
-		String childPrefix = this.namespace.child(part, false).prefix();
 		if (this.ownMetricsPrefixes.contains(childPrefix)) {
 			return true;
 		}
@@ -586,6 +624,13 @@ public final class RedisCache implements Cache, AutoCloseable {
 			raw[i++] = rawKey(key);
 		}
 		return raw;
+	}
+
+	private long evicted(long removed) {
+		if (removed > 0) {
+			this.recorder.recordEvictions(this.namespace.metricsPrefix(), removed);
+		}
+		return removed;
 	}
 
 	private @Nullable Object read(String key, Type type) {

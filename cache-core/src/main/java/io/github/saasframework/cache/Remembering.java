@@ -79,6 +79,10 @@ final class Remembering {
 		this.nullTtlMillis = TtlPolicy.toMillis(options.nullTtl());
 	}
 
+	long nullTtlMillis() {
+		return this.nullTtlMillis;
+	}
+
 	@Nullable Object remember(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy, Type type,
 			Callable<?> loader) {
 		CacheObserver.Observed observed = this.observer.start(CacheObserver.Operation.REMEMBER,

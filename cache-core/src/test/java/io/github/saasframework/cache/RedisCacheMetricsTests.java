@@ -2,6 +2,7 @@ package io.github.saasframework.cache;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
@@ -39,6 +40,11 @@ class RedisCacheMetricsTests {
 				}
 
 				@Override
+				public void recordEvictions(String prefix, long count) {
+					RedisCacheMetricsTests.this.events.add("evictions " + prefix + " " + count);
+				}
+
+				@Override
 				public void recordLoad(String prefix, boolean success, long durationNanos) {
 					RedisCacheMetricsTests.this.events.add("load " + prefix + " " + success);
 				}
@@ -68,6 +74,25 @@ class RedisCacheMetricsTests {
 		this.events.clear();
 		this.cache.remember("k", Duration.ZERO, String.class, () -> "other");
 		assertThat(this.events).containsExactly("gets " + PREFIX + " 1/0");
+	}
+
+	@Test
+	void removedKeys_areRecordedAsEvictions_andAKeyRemovedByNoneIsNot() {
+		this.cache.setAll(Map.of("a", "1", "b", "2", "c", "3", "d", "4"), Duration.ZERO);
+		this.events.clear();
+		this.cache.delete("a");
+		this.cache.delete("a");
+		this.cache.deleteAll(List.of("b", "missing"));
+		this.cache.deleteByPattern("*");
+		assertThat(this.events).containsExactly("evictions " + PREFIX + " 1", "evictions " + PREFIX + " 1",
+				"evictions " + PREFIX + " 2");
+	}
+
+	@Test
+	void setIfAbsent_recordsAPutOnlyWhenItWrote() {
+		assertThat(this.cache.setIfAbsent("k", "v", Duration.ZERO)).isTrue();
+		assertThat(this.cache.setIfAbsent("k", "w", Duration.ZERO)).isFalse();
+		assertThat(this.events).containsExactly("puts " + PREFIX + " 1");
 	}
 
 }

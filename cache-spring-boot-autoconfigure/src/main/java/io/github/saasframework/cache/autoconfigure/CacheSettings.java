@@ -1,6 +1,7 @@
 package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -9,6 +10,8 @@ import io.github.saasframework.cache.CacheMetricsRecorder;
 import io.github.saasframework.cache.CacheObserver;
 import io.github.saasframework.cache.CacheOptions;
 import io.github.saasframework.cache.RedisCache;
+
+import io.github.saasframework.cache.RememberPolicy;
 import io.github.saasframework.cache.serializer.CacheSerializer;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -73,6 +76,32 @@ final class CacheSettings {
 		set("app.cache.metrics.prefix-limit", properties.getMetrics().getPrefixLimit(), builder::prefixMetricsLimit,
 				"0 or a positive number of namespaces, such as 100");
 		return builder;
+	}
+
+	/**
+	 * The per-call settings of the Spring cache {@code name}: the one place where
+	 * {@code app.cache.caches.<name>.*} becomes a {@link RememberPolicy}. A cache without
+	 * settings gets the defaults ({@code app.cache.default-ttl},
+	 * {@code app.cache.remember.cache-nulls}).
+	 */
+	static RememberPolicy policy(String name, RedisCacheProperties properties) {
+		RedisCacheProperties.NamedCache spec = properties.getCaches().get(name);
+		String property = "app.cache.caches." + name + ".";
+		AtomicReference<RememberPolicy> policy = new AtomicReference<>(RememberPolicy.defaultTtl());
+		boolean cacheNulls = properties.getRemember().isCacheNulls();
+		if (spec != null) {
+			Duration ttl = spec.getTtl();
+			if (ttl != null) {
+				set(property + "ttl", ttl, (value) -> {
+					positive(value);
+					policy.set(RememberPolicy.ttl(value));
+				}, POSITIVE_DURATION);
+			}
+			if (spec.getCacheNulls() != null) {
+				cacheNulls = spec.getCacheNulls();
+			}
+		}
+		return policy.get().cacheNulls(cacheNulls);
 	}
 
 	/**

@@ -35,6 +35,11 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 	private final ConcurrentMap<String, Meters> meters = new ConcurrentHashMap<>();
 
+	/**
+	 * The {@code cache} tag of prefixes that are caches of Spring's cache abstraction.
+	 */
+	private final ConcurrentMap<String, String> cacheNames = new ConcurrentHashMap<>();
+
 	MicrometerCacheMetricsRecorder(MeterRegistry registry) {
 		this.registry = registry;
 	}
@@ -45,6 +50,32 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 	 */
 	void registerMeters(String prefix) {
 		meters(prefix);
+	}
+
+	/**
+	 * Tags the meters of {@code prefix} with {@code cache=<cacheName>} instead of the
+	 * prefix: a cache of Spring's cache abstraction is tagged with its name, as Spring
+	 * Boot tags cache meters. Takes effect for meters not registered yet.
+	 */
+	void tagPrefixAs(String cacheName, String prefix) {
+		this.cacheNames.put(prefix, cacheName);
+	}
+
+	/**
+	 * A named cache of Spring's cache abstraction gets meters of its own, whatever
+	 * {@code app.cache.metrics.prefix-limit} says: their number is bounded by the cache
+	 * names the application uses.
+	 */
+	@Override
+	public boolean recordsOnItsOwn(String prefix) {
+		return this.cacheNames.containsKey(prefix);
+	}
+
+	@Override
+	public void recordEvictions(String prefix, long count) {
+		if (count > 0) {
+			meters(prefix).evictions.increment(count);
+		}
 	}
 
 	@Override
@@ -80,7 +111,7 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 	@Override
 	public void recordFailOpen(String prefix, Throwable failure) {
-		failOpen(this.registry, Tags.of("cache", tag(prefix)), failure.getClass().getSimpleName(), reason(failure))
+		failOpen(this.registry, Tags.of("cache", cacheTag(prefix)), failure.getClass().getSimpleName(), reason(failure))
 			.increment();
 	}
 
@@ -95,7 +126,13 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 	private Meters meters(String prefix) {
 		Meters found = this.meters.get(prefix);
-		return (found != null) ? found : this.meters.computeIfAbsent(prefix, (key) -> new Meters(this.registry, key));
+		return (found != null) ? found
+				: this.meters.computeIfAbsent(prefix, (key) -> new Meters(this.registry, cacheTag(key)));
+	}
+
+	private String cacheTag(String prefix) {
+		String cacheName = this.cacheNames.get(prefix);
+		return (cacheName != null) ? cacheName : tag(prefix);
 	}
 
 	/**
@@ -131,6 +168,8 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 		final Counter puts;
 
+		final Counter evictions;
+
 		final Timer loadSuccesses;
 
 		final Timer loadFailures;
@@ -143,12 +182,16 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 		final Timer lockWaitNotAcquired;
 
-		Meters(MeterRegistry registry, String prefix) {
-			Tags tags = Tags.of("cache", tag(prefix));
+		Meters(MeterRegistry registry, String cacheTag) {
+			Tags tags = Tags.of("cache", cacheTag);
 			this.hits = gets(registry, tags, "hit");
 			this.misses = gets(registry, tags, "miss");
 			this.puts = Counter.builder("cache.puts")
 				.description("The number of entries added to the cache")
+				.tags(tags)
+				.register(registry);
+			this.evictions = Counter.builder("cache.evictions")
+				.description("The number of entries removed from the cache")
 				.tags(tags)
 				.register(registry);
 			this.loadSuccesses = loads(registry, tags, "success");

@@ -1,10 +1,14 @@
 package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import io.github.saasframework.cache.CacheConfig;
 import io.github.saasframework.cache.CacheOptions;
 import io.github.saasframework.cache.serializer.StringCacheSerializer;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -70,6 +74,13 @@ public class RedisCacheProperties {
 	private final Observations observations = new Observations();
 
 	private final Json json = new Json();
+
+	private final SpringCache springCache = new SpringCache();
+
+	/**
+	 * Settings of the caches of Spring's cache abstraction (@Cacheable), by cache name.
+	 */
+	private final Map<String, NamedCache> caches = new LinkedHashMap<>();
 
 	/**
 	 * Whether the auto-configuration is enabled.
@@ -302,6 +313,109 @@ public class RedisCacheProperties {
 		 */
 		public void setGoDurations(boolean goDurations) {
 			this.goDurations = goDurations;
+		}
+
+	}
+
+	/**
+	 * Settings of the CacheManager of Spring's cache abstraction.
+	 * @return the Spring cache settings
+	 * @since 0.2.0
+	 */
+	public SpringCache getSpringCache() {
+		return this.springCache;
+	}
+
+	/**
+	 * Settings of the caches of Spring's cache abstraction, by cache name.
+	 * @return the settings by cache name
+	 * @since 0.2.0
+	 */
+	public Map<String, NamedCache> getCaches() {
+		return this.caches;
+	}
+
+	/**
+	 * The {@code CacheManager} this library provides for Spring's cache abstraction,
+	 * bound to {@code app.cache.spring-cache.*}.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class SpringCache {
+
+		/**
+		 * Whether to provide the CacheManager of Spring's cache abstraction (@Cacheable)
+		 * when the application enables caching and defines none.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether the CacheManager is provided.
+		 * @return {@code true} by default
+		 */
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		/**
+		 * Sets whether the CacheManager is provided.
+		 * @param enabled whether to provide it
+		 */
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Settings of one cache of Spring's cache abstraction, bound to
+	 * {@code app.cache.caches.<name>.*}.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class NamedCache {
+
+		/**
+		 * Time to live of this cache's entries; app.cache.default-ttl when not set.
+		 */
+		private @Nullable Duration ttl;
+
+		/**
+		 * Whether a null or empty Optional result is stored as a marker (for
+		 * app.cache.remember.null-ttl); app.cache.remember.cache-nulls when not set.
+		 */
+		private @Nullable Boolean cacheNulls;
+
+		/**
+		 * Time to live of this cache's entries.
+		 * @return the TTL, {@code null} for {@code app.cache.default-ttl}
+		 */
+		public @Nullable Duration getTtl() {
+			return this.ttl;
+		}
+
+		/**
+		 * Sets the time to live of this cache's entries.
+		 * @param ttl a positive duration
+		 */
+		public void setTtl(@Nullable Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		/**
+		 * Whether a {@code null} result is stored as a marker.
+		 * @return the setting, {@code null} for {@code app.cache.remember.cache-nulls}
+		 */
+		public @Nullable Boolean getCacheNulls() {
+			return this.cacheNulls;
+		}
+
+		/**
+		 * Sets whether a {@code null} result is stored as a marker.
+		 * @param cacheNulls whether to store it
+		 */
+		public void setCacheNulls(@Nullable Boolean cacheNulls) {
+			this.cacheNulls = cacheNulls;
 		}
 
 	}

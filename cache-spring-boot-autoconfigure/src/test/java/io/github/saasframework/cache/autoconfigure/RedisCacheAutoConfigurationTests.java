@@ -536,7 +536,8 @@ class RedisCacheAutoConfigurationTests {
 				"META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")
 			.getContentAsString(StandardCharsets.UTF_8);
 		List<String> names = imports.lines().map(String::trim).filter((line) -> !line.isEmpty()).toList();
-		assertThat(names).containsExactly(RedisCacheAutoConfiguration.class.getName());
+		assertThat(names).containsExactly(RedisCacheAutoConfiguration.class.getName(),
+				SpringCacheAutoConfiguration.class.getName());
 		assertThat(names).allSatisfy(
 				(name) -> assertThat(ClassUtils.isPresent(name, getClass().getClassLoader())).as(name).isTrue());
 	}
@@ -546,6 +547,10 @@ class RedisCacheAutoConfigurationTests {
 		String[] afterNames = RedisCacheAutoConfiguration.class.getAnnotation(AutoConfiguration.class).afterName();
 		assertThat(afterNames).isNotEmpty();
 		assertThat(afterNames).allSatisfy(
+				(name) -> assertThat(ClassUtils.isPresent(name, getClass().getClassLoader())).as(name).isTrue());
+		String[] beforeNames = SpringCacheAutoConfiguration.class.getAnnotation(AutoConfiguration.class).beforeName();
+		assertThat(beforeNames).containsExactly("org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration");
+		assertThat(beforeNames).allSatisfy(
 				(name) -> assertThat(ClassUtils.isPresent(name, getClass().getClassLoader())).as(name).isTrue());
 	}
 

@@ -2,6 +2,7 @@ package io.github.saasframework.cache.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.cache.annotation.EnableCaching;
 
 /**
  * The sample application. Run it with {@code ./mvnw -pl sample-app -am spring-boot:run}:
@@ -10,6 +11,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * {@link EmbeddedRedisEnvironmentPostProcessor}).
  */
 @SpringBootApplication
+@EnableCaching
 public class SampleApplication {
 
 	/**

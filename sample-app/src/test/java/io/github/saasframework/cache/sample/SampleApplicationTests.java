@@ -60,6 +60,9 @@ class SampleApplicationTests {
 	private WeatherService weather;
 
 	@Autowired
+	private BookCatalog catalog;
+
+	@Autowired
 	private TaskService tasks;
 
 	@AfterEach
@@ -86,6 +89,39 @@ class SampleApplicationTests {
 		assertThat(send("DELETE", "/api/users/42").json().path("deleted").asBoolean()).isTrue();
 		assertThat(send("GET", "/api/users/42").status()).isEqualTo(404);
 		assertThat(this.redis.hasKey("sample:user:42")).isFalse();
+	}
+
+	// ---------------------------------------------------------------- @Cacheable
+
+	@Test
+	void cacheableBooksAreLookedUpOnce_storedAsPlainJson_withTheTtlFromApplicationYml() {
+		int before = this.catalog.lookups();
+		assertThat(send("GET", "/api/books/7").json().path("value").path("title").asString()).isEqualTo("Book 7");
+		Response cached = send("GET", "/api/books/7");
+		assertThat(cached.json().path("value").path("author").asString()).isEqualTo("Author 0");
+		assertThat(this.catalog.lookups() - before).isEqualTo(1);
+		assertThat(redisString("sample:books:7")).isEqualTo("{\"id\":7,\"title\":\"Book 7\",\"author\":\"Author 0\"}");
+		assertThat(this.cache.getTtl("books:7"))
+			.hasValueSatisfying((ttl) -> assertThat(ttl).isGreaterThan(Duration.ofSeconds(100))
+				.isLessThanOrEqualTo(Duration.ofMinutes(2)));
+
+		assertThat(send("PUT", "/api/books/7?title=Renamed").status()).isEqualTo(200);
+		assertThat(send("GET", "/api/books/7").json().path("value").path("title").asString()).isEqualTo("Renamed");
+		assertThat(this.cache.withPrefix("books").get("7", BookCatalog.Book.class))
+			.hasValueSatisfying((book) -> assertThat(book.title()).isEqualTo("Renamed"));
+
+		this.cache.set("not-a-book", "kept");
+		assertThat(send("DELETE", "/api/books").status()).isEqualTo(200);
+		assertThat(this.redis.hasKey("sample:books:7")).isFalse();
+		assertThat(this.cache.get("not-a-book", String.class)).contains("kept");
+		assertThat(this.catalog.lookups() - before).isEqualTo(1);
+	}
+
+	@Test
+	void theBooksCacheShowsInActuatorsCachesEndpoint() {
+		Response caches = send("GET", "/actuator/caches");
+		assertThat(caches.status()).isEqualTo(200);
+		assertThat(caches.json().path("cacheManagers").path("cacheManager").path("caches").has("books")).isTrue();
 	}
 
 	@Test
