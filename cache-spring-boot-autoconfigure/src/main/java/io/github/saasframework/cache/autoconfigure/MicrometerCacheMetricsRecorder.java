@@ -62,6 +62,22 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 	}
 
 	@Override
+	public void recordRefreshStarted(String prefix) {
+		meters(prefix).refreshesStarted.increment();
+	}
+
+	@Override
+	public void recordRefreshResult(String prefix, boolean success) {
+		Meters meters = meters(prefix);
+		(success ? meters.refreshesSucceeded : meters.refreshesFailed).increment();
+	}
+
+	@Override
+	public void recordRefreshSkipped(String prefix) {
+		meters(prefix).refreshesSkipped.increment();
+	}
+
+	@Override
 	public void recordFailOpen(String prefix, Throwable failure) {
 		Counter.builder("cache.fail.open")
 			.description("Calls that Redis could not serve and that were answered without it")
@@ -100,6 +116,14 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 		final Timer lockWaitNotAcquired;
 
+		final Counter refreshesStarted;
+
+		final Counter refreshesSucceeded;
+
+		final Counter refreshesFailed;
+
+		final Counter refreshesSkipped;
+
 		Meters(MeterRegistry registry, String prefix) {
 			Tags tags = Tags.of("cache", tag(prefix));
 			this.hits = gets(registry, tags, "hit");
@@ -114,6 +138,22 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 			this.locksNotAcquired = lockAcquisitions(registry, tags, "not_acquired");
 			this.lockWaitAcquired = lockWait(registry, tags, "acquired");
 			this.lockWaitNotAcquired = lockWait(registry, tags, "not_acquired");
+			this.refreshesStarted = Counter.builder("cache.refreshes.started")
+				.description("The number of refresh-ahead reloads this instance started for stale hits")
+				.tags(tags)
+				.register(registry);
+			this.refreshesSucceeded = refreshes(registry, tags, "success");
+			this.refreshesFailed = refreshes(registry, tags, "failure");
+			this.refreshesSkipped = refreshes(registry, tags, "skipped");
+		}
+
+		private static Counter refreshes(MeterRegistry registry, Tags tags, String result) {
+			return Counter.builder("cache.refreshes")
+				.description("Refresh-ahead reloads by outcome: success, failure (the old value is kept), or"
+						+ " skipped because the reload pool was full")
+				.tags(tags)
+				.tag("result", result)
+				.register(registry);
 		}
 
 		private static Counter gets(MeterRegistry registry, Tags tags, String result) {
