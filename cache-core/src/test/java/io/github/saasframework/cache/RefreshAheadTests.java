@@ -183,6 +183,43 @@ class RefreshAheadTests {
 		assertThat(pttl("hot")).isLessThanOrEqualTo(1000);
 	}
 
+	/**
+	 * A hit is one command: {@code GET} without {@code refreshAfter} (unchanged by this
+	 * feature), one {@code EVALSHA} of the value-and-TTL script with it. Counted on a
+	 * server of this test's own.
+	 */
+	@Test
+	void remember_hit_isOneGetWithoutRefreshAfterAndOneEvalshaWithIt() {
+		try (RedisServerProcess own = RedisServerProcess.start()) {
+			LettuceConnectionFactory factory = RedisServerExtension.connectionFactory(own, Duration.ofSeconds(5));
+			try (RedisCache counted = cache(factory, CacheOptions.builder())) {
+				RememberPolicy plain = RememberPolicy.ttl(TTL);
+				counted.remember("plain", plain, String.class, () -> "v");
+				counted.remember("refreshed", POLICY, String.class, () -> "v");
+				counted.remember("refreshed", POLICY, String.class, () -> "v");
+				own.command("CONFIG", "RESETSTAT");
+				for (int i = 0; i < 10; i++) {
+					assertThat(counted.remember("plain", plain, String.class, () -> "never")).isEqualTo("v");
+				}
+				assertThat(calls(own, "get")).isEqualTo(10);
+				assertThat(calls(own, "evalsha")).isZero();
+				own.command("CONFIG", "RESETSTAT");
+				for (int i = 0; i < 10; i++) {
+					assertThat(counted.remember("refreshed", POLICY, String.class, () -> "never")).isEqualTo("v");
+				}
+				// commandstats also counts the commands a script runs: one GET and one
+				// PTTL
+				// inside each EVALSHA, none of the client's own
+				assertThat(calls(own, "evalsha")).isEqualTo(10);
+				assertThat(calls(own, "get")).isEqualTo(10);
+				assertThat(calls(own, "pttl")).isEqualTo(10);
+			}
+			finally {
+				factory.destroy();
+			}
+		}
+	}
+
 	@Test
 	void remember_freshHit_doesNotReload() {
 		seed("hot", "v1");
@@ -270,6 +307,17 @@ class RefreshAheadTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> POLICY.refreshAfter(Duration.ofSeconds(-1)))
 			.withMessage("refreshAfter must not be negative: PT-1S");
 		assertThat(POLICY.refreshAfter(Duration.ZERO).refreshAfter()).isZero();
+	}
+
+	/** Calls of one command since the last {@code CONFIG RESETSTAT}. */
+	private static long calls(RedisServerProcess server, String command) {
+		for (String line : server.command("INFO", "commandstats").split("\r\n")) {
+			if (line.startsWith("cmdstat_" + command + ":calls=")) {
+				String calls = line.substring(line.indexOf("calls=") + 6);
+				return Long.parseLong(calls.substring(0, calls.indexOf(',')));
+			}
+		}
+		return 0;
 	}
 
 	private RedisCache cache(LettuceConnectionFactory factory, CacheOptions.Builder options) {
