@@ -345,6 +345,13 @@ public interface Cache {
 	 * Cache-or-compute with per-call settings beyond a TTL, as
 	 * {@link #remember(String, Duration, Class, Callable)} in every other respect (the
 	 * same single-flight, load lease and fail-open).
+	 * <p>
+	 * With {@link RememberPolicy#refreshAfter(Duration) refreshAfter}, a hit reads the
+	 * value and its remaining TTL in one round trip (one {@code EVALSHA} of a read-only
+	 * script on the key, instead of a {@code GET}); a hit on an entry older than
+	 * {@code refreshAfter} returns the stored value and reloads it in the background
+	 * under the key's load lease, so once across all processes. On a cluster the script
+	 * and the lease touch one key each.
 	 * @param <T> the value type
 	 * @param key the key, relative to the prefix
 	 * @param policy the TTL and what to store, see {@link RememberPolicy}
@@ -352,7 +359,9 @@ public interface Cache {
 	 * @param loader computes the value on a miss
 	 * @return the cached or loaded value; {@code null} if the loader returned
 	 * {@code null}
-	 * @throws IllegalArgumentException if an argument is null or the key blank
+	 * @throws IllegalArgumentException if an argument is null or the key blank, or if the
+	 * policy's {@code refreshAfter} is not shorter than its TTL (or is set for values
+	 * stored without expiry); nothing is sent to Redis then
 	 * @since 0.2.0
 	 */
 	<T> @Nullable T remember(String key, RememberPolicy policy, Class<T> type, Callable<? extends T> loader);
@@ -368,7 +377,9 @@ public interface Cache {
 	 * @param loader computes the value on a miss
 	 * @return the cached or loaded value; {@code null} if the loader returned
 	 * {@code null}
-	 * @throws IllegalArgumentException if an argument is null or the key blank
+	 * @throws IllegalArgumentException if an argument is null or the key blank, or if the
+	 * policy's {@code refreshAfter} is not shorter than its TTL (or is set for values
+	 * stored without expiry); nothing is sent to Redis then
 	 * @since 0.2.0
 	 */
 	<T> @Nullable T remember(String key, RememberPolicy policy, ParameterizedTypeReference<T> type,

@@ -85,4 +85,29 @@ public interface CacheMetricsRecorder {
 		return false;
 	}
 
+	/**
+	 * Records that a refresh-ahead reload started: a stale hit was found, this process
+	 * took the key's load lease and its loader is now running in the background.
+	 * @param prefix the cache's prefix
+	 */
+	default void recordRefreshStarted(String prefix) {
+	}
+
+	/**
+	 * Records the outcome of a refresh-ahead reload that started.
+	 * @param prefix the cache's prefix
+	 * @param success whether the reloaded value was written (on failure the old value
+	 * stays until its TTL ends)
+	 */
+	default void recordRefreshResult(String prefix, boolean success) {
+	}
+
+	/**
+	 * Records a stale hit whose reload was skipped because the cache's reload pool was
+	 * full (or closed); the reader got the stored value as always.
+	 * @param prefix the cache's prefix
+	 */
+	default void recordRefreshSkipped(String prefix) {
+	}
+
 }

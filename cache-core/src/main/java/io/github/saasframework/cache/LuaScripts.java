@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.ReturnType;
@@ -22,7 +24,9 @@ enum LuaScripts {
 
 	LOCK_EXTEND("lock-extend.lua"),
 
-	INCREMENT_WITH_TTL("increment-with-ttl.lua");
+	INCREMENT_WITH_TTL("increment-with-ttl.lua"),
+
+	GET_WITH_TTL("get-with-ttl.lua");
 
 	private final byte[] source;
 
@@ -44,20 +48,28 @@ enum LuaScripts {
 
 	/** Runs the script on one key and returns its integer reply. */
 	long run(RedisConnection connection, byte[] key, byte[]... args) {
+		Long result = run(connection, ReturnType.INTEGER, key, args);
+		return (result != null) ? result : 0;
+	}
+
+	/**
+	 * Runs the script on one key and returns its reply as Spring Data converts it for the
+	 * return type ({@code List<Object>} of {@code byte[]} and {@code Long} for
+	 * {@link ReturnType#MULTI}).
+	 */
+	<T> @Nullable T run(RedisConnection connection, ReturnType returnType, byte[] key, byte[]... args) {
 		byte[][] keysAndArgs = new byte[args.length + 1][];
 		keysAndArgs[0] = key;
 		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
-		Long result;
 		try {
-			result = connection.scriptingCommands().evalSha(this.sha1, ReturnType.INTEGER, 1, keysAndArgs);
+			return connection.scriptingCommands().evalSha(this.sha1, returnType, 1, keysAndArgs);
 		}
 		catch (DataAccessException ex) {
 			if (!isNoScript(ex)) {
 				throw ex;
 			}
-			result = connection.scriptingCommands().eval(this.source, ReturnType.INTEGER, 1, keysAndArgs);
+			return connection.scriptingCommands().eval(this.source, returnType, 1, keysAndArgs);
 		}
-		return (result != null) ? result : 0;
 	}
 
 	private static boolean isNoScript(Throwable ex) {

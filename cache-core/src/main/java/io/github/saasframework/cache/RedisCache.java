@@ -87,9 +87,10 @@ public final class RedisCache implements Cache, AutoCloseable {
 		this.namespace = new KeyNamespace(config.keyPrefix());
 		this.codec = new ValueCodec(config.serializer(), options.maxValueBytes());
 		this.ttls = new TtlPolicy(config.defaultTtl(), options.ttlJitter());
-		this.remembering = new Remembering(this.redis, this.codec, this.ttls, options);
-		this.scanner = new KeyScanner(this.redis);
 		this.resources = new CacheResources();
+		this.remembering = new Remembering(this.redis, this.codec, this.ttls, options,
+				this.resources.register(new RefreshAhead(options.metricsRecorder())));
+		this.scanner = new KeyScanner(this.redis);
 		this.root = true;
 		this.ownMetricsPrefixes = ConcurrentHashMap.newKeySet();
 		this.prefixMetricsLimit = options.prefixMetricsLimit();
@@ -571,11 +572,11 @@ public final class RedisCache implements Cache, AutoCloseable {
 	}
 
 	/**
-	 * Stops what this cache runs in the background (lease refreshes and other threads it
-	 * owns). The connection factory is not closed: it belongs to whoever created it. The
-	 * Spring Boot starter closes its cache with the application context. Closing a cache
-	 * made by {@link #withPrefix(String)} does nothing: its root owns the resources.
-	 * Idempotent.
+	 * Stops what this cache runs in the background (lease refreshes, refresh-ahead
+	 * reloads and other threads it owns). The connection factory is not closed: it
+	 * belongs to whoever created it. The Spring Boot starter closes its cache with the
+	 * application context. Closing a cache made by {@link #withPrefix(String)} does
+	 * nothing: its root owns the resources. Idempotent.
 	 */
 	@Override
 	public void close() {
@@ -693,7 +694,22 @@ public final class RedisCache implements Cache, AutoCloseable {
 	private @Nullable Object load(String key, long ttlMillis, RememberPolicy policy, Type type, Callable<?> loader) {
 		Arguments.requireText(key, "key");
 		Arguments.requireNonNull(loader, "loader");
+		requireRefreshBeforeExpiry(policy, ttlMillis);
 		return this.remembering.remember(this.namespace, key, ttlMillis, policy, type, loader);
+	}
+
+	private static void requireRefreshBeforeExpiry(RememberPolicy policy, long ttlMillis) {
+		Duration refreshAfter = policy.refreshAfter();
+		if (refreshAfter.isZero()) {
+			return;
+		}
+		Arguments.require(ttlMillis != TtlPolicy.PERSISTENT,
+				"refreshAfter needs a TTL: the age of an entry is read from its remaining TTL, and values"
+						+ " stored without expiry have none (refreshAfter %s)",
+				refreshAfter);
+		Arguments.require(TtlPolicy.toMillis(refreshAfter) < ttlMillis,
+				"refreshAfter must be shorter than the TTL: %s is not shorter than %s", refreshAfter,
+				Duration.ofMillis(ttlMillis));
 	}
 
 	private boolean persistOrExists(byte[] raw) {

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.SetCondition;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.types.Expiration;
@@ -69,6 +70,20 @@ final class RedisCalls {
 
 	byte @Nullable [] get(byte[] key) {
 		return execute((connection) -> connection.stringCommands().get(key));
+	}
+
+	/**
+	 * A value and its remaining TTL, read in one round trip (one single-key script, so it
+	 * works on a cluster too).
+	 * @return {@code null} when the key does not exist
+	 */
+	@Nullable StoredEntry getWithTtl(byte[] key) {
+		List<Object> reply = execute((connection) -> LuaScripts.GET_WITH_TTL.run(connection, ReturnType.MULTI, key));
+		if (reply == null || reply.size() < 2 || !(reply.get(0) instanceof byte[] value)) {
+			return null;
+		}
+		Object ttl = reply.get(1);
+		return new StoredEntry(value, (ttl instanceof Number millis) ? millis.longValue() : StoredEntry.NO_EXPIRY);
 	}
 
 	List<byte[]> mGet(byte[][] keys) {

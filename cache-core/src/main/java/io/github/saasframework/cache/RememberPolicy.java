@@ -7,20 +7,24 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Per-call settings of {@link Cache#remember(String, RememberPolicy, Class, Callable)}:
- * the TTL of the stored value, whether a {@code null} result is stored as a marker, and a
- * veto on storing a loaded value. Immutable; each {@code with}-style method returns a
- * copy.
+ * the TTL of the stored value, whether a {@code null} result is stored as a marker, a
+ * veto on storing a loaded value, and refresh-ahead. Immutable; each {@code with}-style
+ * method returns a copy.
  *
  * <pre>{@code
  * cache.remember("user:" + id, RememberPolicy.ttl(Duration.ofMinutes(5)).unless(User::isDraft),
  *         User.class, () -> repository.find(id));
+ *
+ * // reloaded in the background once a hit finds it older than 4 minutes
+ * cache.remember("rates", RememberPolicy.ttl(Duration.ofMinutes(5)).refreshAfter(Duration.ofMinutes(4)),
+ *         Rates.class, rateService::fetch);
  * }</pre>
  *
  * @since 0.2.0
  */
 public final class RememberPolicy {
 
-	private static final RememberPolicy DEFAULT_TTL = new RememberPolicy(Duration.ZERO, null, null);
+	private static final RememberPolicy DEFAULT_TTL = new RememberPolicy(Duration.ZERO, null, null, Duration.ZERO);
 
 	private final Duration ttl;
 
@@ -28,10 +32,14 @@ public final class RememberPolicy {
 
 	private final @Nullable Predicate<Object> unless;
 
-	private RememberPolicy(Duration ttl, @Nullable Boolean cacheNulls, @Nullable Predicate<Object> unless) {
+	private final Duration refreshAfter;
+
+	private RememberPolicy(Duration ttl, @Nullable Boolean cacheNulls, @Nullable Predicate<Object> unless,
+			Duration refreshAfter) {
 		this.ttl = ttl;
 		this.cacheNulls = cacheNulls;
 		this.unless = unless;
+		this.refreshAfter = refreshAfter;
 	}
 
 	/**
@@ -50,7 +58,7 @@ public final class RememberPolicy {
 	 * @throws IllegalArgumentException if {@code ttl} is null or negative
 	 */
 	public static RememberPolicy ttl(Duration ttl) {
-		return new RememberPolicy(TtlPolicy.check(ttl, "ttl"), null, null);
+		return new RememberPolicy(TtlPolicy.check(ttl, "ttl"), null, null, Duration.ZERO);
 	}
 
 	/**
@@ -59,7 +67,7 @@ public final class RememberPolicy {
 	 * @return the policy
 	 */
 	public static RememberPolicy forever() {
-		return new RememberPolicy(Cache.NO_EXPIRY, null, null);
+		return new RememberPolicy(Cache.NO_EXPIRY, null, null, Duration.ZERO);
 	}
 
 	/**
@@ -69,7 +77,7 @@ public final class RememberPolicy {
 	 * @return a copy with the setting
 	 */
 	public RememberPolicy cacheNulls(boolean cacheNulls) {
-		return new RememberPolicy(this.ttl, cacheNulls, this.unless);
+		return new RememberPolicy(this.ttl, cacheNulls, this.unless, this.refreshAfter);
 	}
 
 	/**
@@ -82,7 +90,39 @@ public final class RememberPolicy {
 	@SuppressWarnings("unchecked")
 	public RememberPolicy unless(Predicate<?> unless) {
 		Arguments.requireNonNull(unless, "unless");
-		return new RememberPolicy(this.ttl, this.cacheNulls, (Predicate<Object>) unless);
+		return new RememberPolicy(this.ttl, this.cacheNulls, (Predicate<Object>) unless, this.refreshAfter);
+	}
+
+	/**
+	 * Refresh-ahead: a hit on an entry written more than {@code refreshAfter} ago returns
+	 * the stored value at once and starts one reload in the background, one across all
+	 * processes (it takes the load lease of a miss, {@code <key>.lease}); the reloaded
+	 * value replaces the old one with a fresh TTL. Readers never wait for it.
+	 * <p>
+	 * The age of an entry is read from its remaining TTL ({@code PTTL}, in the same round
+	 * trip as the value, through one read-only script): no extra key, the stored value is
+	 * unchanged. So an entry without expiry, or written by someone else without one, is
+	 * never refreshed. With TTL jitter, the cut of an entry written under this policy is
+	 * at most half of {@code refreshAfter}, so an entry is refreshed after between half
+	 * and all of {@code refreshAfter}, never right after it was written.
+	 * <p>
+	 * Only hits start reloads: an idle entry simply expires. A failed reload keeps the
+	 * old value until its TTL ends; the failure is counted and logged (at most every 30
+	 * seconds), and this process tries that key again on a later stale hit, after one
+	 * second, then two, doubling up to 30 seconds while it keeps failing. Reloads run on
+	 * a small bounded pool of the cache; when it is full the reload is skipped and
+	 * counted, the reader is never blocked. A loaded {@code null} that is not cached, or
+	 * a value vetoed by {@link #unless(Predicate)}, deletes the old entry, so the next
+	 * call loads again.
+	 * @param refreshAfter positive and shorter than the TTL the values are stored with
+	 * (checked on each call, before Redis is asked); {@link Duration#ZERO} to turn
+	 * refresh-ahead off
+	 * @return a copy with the setting
+	 * @throws IllegalArgumentException if {@code refreshAfter} is null or negative
+	 */
+	public RememberPolicy refreshAfter(Duration refreshAfter) {
+		Arguments.requireTtl(refreshAfter, "refreshAfter");
+		return new RememberPolicy(this.ttl, this.cacheNulls, this.unless, refreshAfter);
 	}
 
 	/**
@@ -102,6 +142,14 @@ public final class RememberPolicy {
 		return this.cacheNulls;
 	}
 
+	/**
+	 * After how long a hit reloads the entry in the background.
+	 * @return {@link Duration#ZERO} (the default) for never
+	 */
+	public Duration refreshAfter() {
+		return this.refreshAfter;
+	}
+
 	/** Whether a loaded non-null value may be stored. */
 	boolean mayStore(Object value) {
 		return this.unless == null || !this.unless.test(value);
@@ -110,7 +158,7 @@ public final class RememberPolicy {
 	@Override
 	public String toString() {
 		return "RememberPolicy[ttl=" + this.ttl + ", cacheNulls=" + this.cacheNulls + ", unless="
-				+ ((this.unless != null) ? "set" : "none") + "]";
+				+ ((this.unless != null) ? "set" : "none") + ", refreshAfter=" + this.refreshAfter + "]";
 	}
 
 }

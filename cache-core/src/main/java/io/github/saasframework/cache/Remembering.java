@@ -28,8 +28,13 @@ import org.springframework.data.redis.connection.SetCondition;
  * <li>fail-open: when Redis is unreachable or times out, the loader's value is returned
  * without caching, the failure is recorded and logged at most every 30 seconds;</li>
  * <li>null caching: a {@code null} result can be stored as a marker for a short TTL.</li>
+ * <li>refresh-ahead (a policy with {@code refreshAfter}): the hit reads the value and its
+ * remaining TTL in one script; a hit on an entry older than {@code refreshAfter} answers
+ * with it and hands a reload to {@link RefreshAhead}, which takes the same lease as a
+ * miss, so one process reloads.</li>
  * </ul>
- * The hit path is one {@code GET} whatever is enabled.
+ * The hit path is one {@code GET} without {@code refreshAfter}, one {@code EVALSHA} with
+ * it.
  */
 final class Remembering {
 
@@ -51,6 +56,8 @@ final class Remembering {
 
 	private final SingleFlight singleFlight;
 
+	private final RefreshAhead refreshAhead;
+
 	private final CacheOptions options;
 
 	private final long leaseMillis;
@@ -63,13 +70,14 @@ final class Remembering {
 
 	private final AtomicLong lastFailOpenLog = new AtomicLong(System.nanoTime() - FAIL_OPEN_LOG_INTERVAL_NANOS);
 
-	Remembering(RedisCalls redis, ValueCodec codec, TtlPolicy ttls, CacheOptions options) {
+	Remembering(RedisCalls redis, ValueCodec codec, TtlPolicy ttls, CacheOptions options, RefreshAhead refreshAhead) {
 		this.redis = redis;
 		this.codec = codec;
 		this.ttls = ttls;
 		this.recorder = options.metricsRecorder();
 		this.observer = options.observer();
 		this.singleFlight = new SingleFlight();
+		this.refreshAhead = refreshAhead;
 		this.options = options;
 		this.leaseMillis = TtlPolicy.toMillis(options.loadLease());
 		this.waitNanos = options.loadWait().toNanos();
@@ -102,23 +110,149 @@ final class Remembering {
 	private @Nullable Object remember(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy,
 			Type type, Callable<?> loader, CacheObserver.Observed observed) {
 		byte[] raw = namespace.rawKey(key);
+		long refreshMillis = TtlPolicy.toMillis(policy.refreshAfter());
 		byte[] cached;
 		try {
-			cached = get(raw);
+			if (refreshMillis == 0) {
+				cached = get(raw);
+			}
+			else {
+				StoredEntry entry = this.redis.getWithTtl(raw);
+				cached = (entry != null) ? entry.value() : null;
+				if (entry != null && !ValueCodec.isNullMarker(cached) && entry.ageMillis(ttlMillis) >= refreshMillis) {
+					Object value = hit(namespace, key, cached, type, observed);
+					this.refreshAhead.request(namespace.redisKey(key), namespace.metricsPrefix(), key,
+							() -> reload(namespace, key, raw, ttlMillis, policy, loader));
+					return value;
+				}
+			}
 		}
 		catch (DataAccessException ex) {
 			observed.result(CacheObserver.Result.MISS);
 			return failOpen(namespace, key, type, loader, ex);
 		}
 		if (cached != null) {
-			this.recorder.recordGets(namespace.metricsPrefix(), 1, 0);
-			observed.result(CacheObserver.Result.HIT);
-			return this.codec.decode(key, cached, type);
+			return hit(namespace, key, cached, type, observed);
 		}
 		this.recorder.recordGets(namespace.metricsPrefix(), 0, 1);
 		observed.result(CacheObserver.Result.MISS);
 		return this.singleFlight.run(namespace.redisKey(key), type,
 				() -> new Miss(namespace, key, raw, ttlMillis, policy, type, loader).load());
+	}
+
+	private @Nullable Object hit(KeyNamespace namespace, String key, byte[] cached, Type type,
+			CacheObserver.Observed observed) {
+		this.recorder.recordGets(namespace.metricsPrefix(), 1, 0);
+		observed.result(CacheObserver.Result.HIT);
+		return this.codec.decode(key, cached, type);
+	}
+
+	/**
+	 * The background reload of a stale entry: under the key's load lease (unless
+	 * distributed single-flight is off), and only if the entry is still stale once the
+	 * lease is held, since another process may have just refreshed it.
+	 * @return whether the loader ran and its result was written
+	 */
+	private boolean reload(KeyNamespace namespace, String key, byte[] raw, long ttlMillis, RememberPolicy policy,
+			Callable<?> loader) {
+		if (!this.options.distributedSingleFlight()) {
+			return reloadNow(namespace, key, raw, ttlMillis, policy, loader);
+		}
+		byte[] leaseKey = leaseKey(namespace, key);
+		byte[] token = RedisCalls.newToken();
+		if (!tryLease(leaseKey, token)) {
+			return false;
+		}
+		try {
+			long remaining = this.redis.pTtl(raw);
+			boolean gone = remaining == -2;
+			if (!gone && StoredEntry.ageMillis(remaining, ttlMillis) < TtlPolicy.toMillis(policy.refreshAfter())) {
+				return false;
+			}
+			return reloadNow(namespace, key, raw, ttlMillis, policy, loader);
+		}
+		finally {
+			releaseLease(key, leaseKey, token);
+		}
+	}
+
+	private boolean reloadNow(KeyNamespace namespace, String key, byte[] raw, long ttlMillis, RememberPolicy policy,
+			Callable<?> loader) {
+		this.recorder.recordRefreshStarted(namespace.metricsPrefix());
+		Object value = callLoader(namespace.metricsPrefix(), key, loader);
+		if (!store(namespace, key, raw, ttlMillis, policy, value)) {
+			// the loader no longer gives a value to keep: do not serve the old one until
+			// it expires
+			this.redis.unlink(raw);
+		}
+		return true;
+	}
+
+	/**
+	 * Writes a loaded result (or the null marker) with a fresh TTL.
+	 * @return whether anything was written
+	 */
+	private boolean store(KeyNamespace namespace, String key, byte[] raw, long ttlMillis, RememberPolicy policy,
+			@Nullable Object result) {
+		byte[] bytes;
+		long millis;
+		if (result != null) {
+			if (!policy.mayStore(result)) {
+				return false;
+			}
+			bytes = this.codec.encode(key, result);
+			millis = entryMillis(ttlMillis, policy);
+		}
+		else if (cacheNulls(policy)) {
+			bytes = ValueCodec.nullMarker();
+			millis = this.nullTtlMillis;
+		}
+		else {
+			return false;
+		}
+		this.redis.set(raw, bytes, millis, SetCondition.upsert());
+		if (result != null) {
+			this.recorder.recordPuts(namespace.metricsPrefix(), 1);
+		}
+		return true;
+	}
+
+	/**
+	 * The TTL to write with: jittered, but with refresh-ahead the cut stays under half of
+	 * {@code refreshAfter}, since the age of an entry is read as if it had the full TTL
+	 * and a larger cut would make a fresh entry look stale.
+	 */
+	private long entryMillis(long ttlMillis, RememberPolicy policy) {
+		long millis = this.ttls.entryMillis(ttlMillis);
+		long refreshMillis = TtlPolicy.toMillis(policy.refreshAfter());
+		if (refreshMillis > 0 && millis != TtlPolicy.PERSISTENT) {
+			millis = Math.max(millis, ttlMillis - refreshMillis / 2);
+		}
+		return millis;
+	}
+
+	private boolean cacheNulls(RememberPolicy policy) {
+		Boolean perCall = policy.cacheNulls();
+		return (perCall != null) ? perCall : this.options.cacheNulls();
+	}
+
+	private static byte[] leaseKey(KeyNamespace namespace, String key) {
+		return (namespace.redisKey(key) + LEASE_SUFFIX).getBytes(StandardCharsets.UTF_8);
+	}
+
+	private boolean tryLease(byte[] leaseKey, byte[] token) {
+		return this.redis.set(leaseKey, token, this.leaseMillis, SetCondition.ifAbsent());
+	}
+
+	private void releaseLease(String key, byte[] leaseKey, byte[] token) {
+		try {
+			this.redis.eval(LuaScripts.LOCK_RELEASE, leaseKey, token);
+		}
+		catch (DataAccessException ex) {
+			// the lease expires by itself; the value (or the failure) is what matters
+			// here
+			logger.debug("Could not release the load lease of key '" + key + "'", ex);
+		}
 	}
 
 	private @Nullable Object failOpen(KeyNamespace namespace, String key, Type type, Callable<?> loader,
@@ -231,7 +365,7 @@ final class Remembering {
 		}
 
 		private @Nullable Object loadUnderLease() {
-			byte[] leaseKey = (this.namespace.redisKey(this.key) + LEASE_SUFFIX).getBytes(StandardCharsets.UTF_8);
+			byte[] leaseKey = leaseKey(this.namespace, this.key);
 			byte[] token = RedisCalls.newToken();
 			long deadline = System.nanoTime() + Remembering.this.waitNanos;
 			while (true) {
@@ -240,7 +374,7 @@ final class Remembering {
 						return loadLocally();
 					}
 					finally {
-						releaseLease(leaseKey, token);
+						releaseLease(this.key, leaseKey, token);
 					}
 				}
 				if (System.nanoTime() - deadline >= 0) {
@@ -264,46 +398,7 @@ final class Remembering {
 		}
 
 		private void store(@Nullable Object result) {
-			byte[] bytes;
-			long millis;
-			if (result != null) {
-				if (!this.policy.mayStore(result)) {
-					return;
-				}
-				bytes = Remembering.this.codec.encode(this.key, result);
-				millis = Remembering.this.ttls.entryMillis(this.ttlMillis);
-			}
-			else if (cacheNulls()) {
-				bytes = ValueCodec.nullMarker();
-				millis = Remembering.this.nullTtlMillis;
-			}
-			else {
-				return;
-			}
-			Remembering.this.redis.set(this.raw, bytes, millis, SetCondition.upsert());
-			if (result != null) {
-				Remembering.this.recorder.recordPuts(this.namespace.metricsPrefix(), 1);
-			}
-		}
-
-		private boolean cacheNulls() {
-			Boolean perCall = this.policy.cacheNulls();
-			return (perCall != null) ? perCall : Remembering.this.options.cacheNulls();
-		}
-
-		private boolean tryLease(byte[] leaseKey, byte[] token) {
-			return Remembering.this.redis.set(leaseKey, token, Remembering.this.leaseMillis, SetCondition.ifAbsent());
-		}
-
-		private void releaseLease(byte[] leaseKey, byte[] token) {
-			try {
-				Remembering.this.redis.eval(LuaScripts.LOCK_RELEASE, leaseKey, token);
-			}
-			catch (DataAccessException ex) {
-				// the lease expires by itself; the value (or the failure) is what matters
-				// here
-				logger.debug("Could not release the load lease of key " + Arguments.quote(this.key), ex);
-			}
+			Remembering.this.store(this.namespace, this.key, this.raw, this.ttlMillis, this.policy, result);
 		}
 
 		private void pause() {

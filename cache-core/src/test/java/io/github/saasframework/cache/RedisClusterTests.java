@@ -22,6 +22,7 @@ import io.github.saasframework.cache.serializer.JsonCacheSerializer;
 import io.github.saasframework.cache.testsupport.RedisClusterExtension;
 import io.github.saasframework.cache.testsupport.RedisClusterProcesses;
 import io.github.saasframework.cache.testsupport.RedisServerProcess;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,29 @@ class RedisClusterTests {
 	@AfterEach
 	void removeKeys() {
 		this.cache.flushPrefix();
+	}
+
+	@Test
+	void remember_refreshAfter_staleHitReloadsInBackground() {
+		RememberPolicy policy = RememberPolicy.ttl(Duration.ofSeconds(60)).refreshAfter(Duration.ofSeconds(30));
+		AtomicInteger loads = new AtomicInteger();
+		for (int i = 0; i < 5; i++) {
+			String key = "refreshed:" + i;
+			assertThat(this.cache.remember(key, policy, String.class, () -> "v1")).isEqualTo("v1");
+			assertThat(this.cache.expire(key, Duration.ofSeconds(20))).isTrue();
+			assertThat(this.cache.remember(key, policy, String.class, () -> {
+				loads.incrementAndGet();
+				return "v2";
+			})).isEqualTo("v1");
+		}
+		Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			for (int i = 0; i < 5; i++) {
+				assertThat(this.cache.get("refreshed:" + i, String.class)).contains("v2");
+				assertThat(this.cache.getTtl("refreshed:" + i))
+					.hasValueSatisfying((ttl) -> assertThat(ttl).isGreaterThan(Duration.ofSeconds(50)));
+			}
+		});
+		assertThat(loads).hasValue(5);
 	}
 
 	@Test

@@ -19,8 +19,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the whole suite against a {@code redis-server} of its own: starts the server on a
  * free loopback port (never 6379), runs the JMH benchmarks (the port goes to the forks as
  * {@code -Dbench.redis.port}), runs {@link DeleteByPatternHarness} and
- * {@link StampedeHarness}, stops the server and prints the report of
- * {@link BenchmarkReport}.
+ * {@link StampedeHarness} and {@link RefreshAheadHarness}, stops the server and prints
+ * the report of {@link BenchmarkReport}.
  * <p>
  * Options: {@code --quick} (1 fork, 4 × 2 s warm-up, 5 × 1 s measurement, 2 deletion
  * runs; full: 2 forks, 5 × 2 s, 8 × 1 s, 5 runs: on 2 cores the JIT needs the long
@@ -46,6 +46,8 @@ public final class BenchmarkMain {
 		boolean smoke = false;
 		boolean delete = true;
 		boolean stampede = true;
+
+		boolean refresh = true;
 		boolean gc = false;
 		String include = BenchmarkMain.class.getPackageName() + ".*Benchmark.*";
 		Path results = Path.of("benchmarks/target/results");
@@ -58,6 +60,8 @@ public final class BenchmarkMain {
 				case "--include" -> include = args[++i];
 				case "--no-delete" -> delete = false;
 				case "--no-stampede" -> stampede = false;
+
+				case "--no-refresh" -> refresh = false;
 				case "--prof-gc" -> gc = true;
 				case "--results" -> results = Path.of(args[++i]);
 				case "--svg" -> svg = Path.of(args[++i]);
@@ -89,6 +93,13 @@ public final class BenchmarkMain {
 				Path stampedes = results.resolve("stampede.json");
 				new StampedeHarness().run(smoke ? 1 : 3, stampedes);
 				files.add(stampedes);
+			}
+			if (refresh) {
+				Path refreshAhead = results.resolve("refreshahead.json");
+				new RefreshAheadHarness(Duration.ofSeconds(smoke ? 1 : 2),
+						Duration.ofSeconds(smoke ? 2 : (quick ? 5 : 8)))
+					.run(smoke ? 1 : (quick ? 2 : 3), refreshAhead);
+				files.add(refreshAhead);
 			}
 		}
 		svg = (svg != null) ? svg : results.resolve("benchmarks.svg");

@@ -69,7 +69,16 @@ public final class BenchmarkReport {
 			new Comparison("deletebypattern.vs.cli", "DeleteByPatternHarness.ours", "DeleteByPatternHarness.cli",
 					Double.NaN),
 			new Comparison("deletebypattern.vs.keysdel", "DeleteByPatternHarness.ours",
-					"DeleteByPatternHarness.keysdel", Double.NaN));
+					"DeleteByPatternHarness.keysdel", Double.NaN),
+			// p99 of remember on a key whose TTL keeps running out: within 2x of a plain
+			// hit
+			// with refresh-ahead
+			new Comparison("refreshahead.p99.vs.hit", "RefreshAheadHarness.refreshAhead", "RefreshAheadHarness.hit",
+					0.5),
+			new Comparison("refreshahead.p99.vs.expiring", "RefreshAheadHarness.refreshAhead",
+					"RefreshAheadHarness.expiring", Double.NaN),
+			new Comparison("expiring.p99.vs.hit", "RefreshAheadHarness.expiring", "RefreshAheadHarness.hit",
+					Double.NaN));
 
 	/**
 	 * GET latency during each deletion: printed name, result, the upper bound (NaN:

@@ -53,6 +53,21 @@ public @interface Remember {
 	boolean forever() default false;
 
 	/**
+	 * Refresh-ahead: {@code "30s"}, {@code "4m"}, {@code "PT4M"} or a placeholder; empty
+	 * (the default) for never. A call that finds the entry older than this returns the
+	 * stored value at once and reloads it in the background (the method runs on a cache
+	 * thread, once across all instances), replacing it with a fresh TTL. The age is read
+	 * from the entry's remaining TTL, so this must be shorter than {@link #ttl()} (or
+	 * than {@code app.cache.default-ttl} when {@code ttl} is empty) and cannot be
+	 * combined with {@link #forever()}; otherwise the application fails to start naming
+	 * the method. The background call does not see the caller's thread-bound state
+	 * (security context, transaction, request scope). See
+	 * {@code io.github.saasframework.cache.RememberPolicy#refreshAfter}.
+	 * @return the refresh age
+	 */
+	String refreshAfter() default "";
+
+	/**
 	 * SpEL expression evaluated before the call; when it is {@code false} the method is
 	 * called and the cache is neither read nor written. Empty means always cache.
 	 * @return the condition expression

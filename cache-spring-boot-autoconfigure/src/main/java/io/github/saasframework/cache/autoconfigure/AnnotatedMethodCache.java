@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.RememberPolicy;
 import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
@@ -173,7 +174,49 @@ final class AnnotatedMethodCache implements EmbeddedValueResolverAware {
 		boolean optional = rawReturnType == Optional.class;
 		Type valueType = toType(optional ? returnType.getGeneric(0) : returnType);
 		RememberPolicy policy = remember.forever() ? RememberPolicy.forever() : RememberPolicy.ttl(ttl);
+		if (StringUtils.hasLength(remember.refreshAfter())) {
+			policy = policy.refreshAfter(refreshAfter(problems, remember, ttl));
+		}
 		return RememberOperation.of(key, policy, condition, unless, valueType, optional);
+	}
+
+	/**
+	 * The refresh age of a {@code @Remember}: shorter than its TTL, which is
+	 * {@code app.cache.default-ttl} when the annotation names none (a {@code Cache} bean
+	 * of the application's own is checked on each call instead).
+	 */
+	private Duration refreshAfter(Problems problems, Remember remember, Duration ttl) {
+		String value = remember.refreshAfter();
+		if (remember.forever()) {
+			problems.fail("refreshAfter", value, "cannot be combined with forever = true: the age of an entry is"
+					+ " read from its remaining TTL, and an entry stored forever has none");
+		}
+		Duration refreshAfter = problems.duration("refreshAfter", value, false);
+		Duration effectiveTtl = ttl.isZero() ? defaultTtl() : ttl;
+		if (effectiveTtl.equals(Cache.NO_EXPIRY)) {
+			problems.fail("refreshAfter", value, "needs a TTL: ttl is empty and app.cache.default-ttl stores"
+					+ " without expiry, and the age of an entry is read from its remaining TTL");
+		}
+		if (refreshAfter.compareTo(effectiveTtl) >= 0) {
+			problems.fail("refreshAfter", value,
+					"must be shorter than the TTL, " + effectiveTtl + (ttl.isZero() ? " (app.cache.default-ttl)" : ""));
+		}
+		return refreshAfter;
+	}
+
+	private Duration defaultTtl() {
+		String configured = (this.placeholders != null)
+				? this.placeholders.resolveStringValue("${app.cache.default-ttl:}") : null;
+		if (!StringUtils.hasText(configured)) {
+			return new RedisCacheProperties().getDefaultTtl();
+		}
+		try {
+			return DurationStyle.detectAndParse(configured.trim());
+		}
+		catch (IllegalArgumentException ex) {
+			// the property's own binding reports it, naming the property
+			return new RedisCacheProperties().getDefaultTtl();
+		}
 	}
 
 	private WithLockOperation parseWithLock(WithLock withLock, Method method, Class<?> targetClass) {

@@ -110,6 +110,22 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 	}
 
 	@Override
+	public void recordRefreshStarted(String prefix) {
+		meters(prefix).refreshesStarted.increment();
+	}
+
+	@Override
+	public void recordRefreshResult(String prefix, boolean success) {
+		Meters meters = meters(prefix);
+		(success ? meters.refreshesSucceeded : meters.refreshesFailed).increment();
+	}
+
+	@Override
+	public void recordRefreshSkipped(String prefix) {
+		meters(prefix).refreshesSkipped.increment();
+	}
+
+	@Override
 	public void recordFailOpen(String prefix, Throwable failure) {
 		failOpen(this.registry, Tags.of("cache", cacheTag(prefix)), failure.getClass().getSimpleName(), reason(failure))
 			.increment();
@@ -182,6 +198,14 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 		final Timer lockWaitNotAcquired;
 
+		final Counter refreshesStarted;
+
+		final Counter refreshesSucceeded;
+
+		final Counter refreshesFailed;
+
+		final Counter refreshesSkipped;
+
 		Meters(MeterRegistry registry, String cacheTag) {
 			Tags tags = Tags.of("cache", cacheTag);
 			this.hits = gets(registry, tags, "hit");
@@ -201,9 +225,24 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 			this.lockWaitAcquired = lockWait(registry, tags, "acquired");
 			this.lockWaitNotAcquired = lockWait(registry, tags, "not_acquired");
 			// the same tag keys as the counted ones, so registries that need one set of
-			// keys
-			// per name (Prometheus) accept both
+			// keys per name (Prometheus) accept both
 			failOpen(registry, tags, NO_EXCEPTION_TAG, NO_EXCEPTION_TAG);
+			this.refreshesStarted = Counter.builder("cache.refreshes.started")
+				.description("The number of refresh-ahead reloads this instance started for stale hits")
+				.tags(tags)
+				.register(registry);
+			this.refreshesSucceeded = refreshes(registry, tags, "success");
+			this.refreshesFailed = refreshes(registry, tags, "failure");
+			this.refreshesSkipped = refreshes(registry, tags, "skipped");
+		}
+
+		private static Counter refreshes(MeterRegistry registry, Tags tags, String result) {
+			return Counter.builder("cache.refreshes")
+				.description("Refresh-ahead reloads by outcome: success, failure (the old value is kept), or"
+						+ " skipped because the reload pool was full")
+				.tags(tags)
+				.tag("result", result)
+				.register(registry);
 		}
 
 		private static Counter gets(MeterRegistry registry, Tags tags, String result) {

@@ -16,7 +16,10 @@ import org.springframework.expression.EvaluationContext;
  * the stored value without calling the method; a miss calls it and stores what it
  * returned. Every {@code @Remember}, with or without {@code unless}, takes the same path
  * as a programmatic {@code remember}: in-process and cluster-wide single-flight, the load
- * lease, fail-open. {@code unless} only decides whether the loaded value is stored.
+ * lease, fail-open. {@code unless} only decides whether the loaded value is stored. With
+ * {@code refreshAfter}, a hit on an older entry returns it and the cache calls the method
+ * again on one of its own threads (the invocation proceeds there, once), outside the
+ * caller's thread-bound state.
  * <p>
  * Order: {@link AnnotationInterceptorAdvisor#REMEMBER_ORDER}, outside {@code @WithLock}
  * and {@code @Forget}, so a hit never takes the lock. The method's own exceptions,

@@ -154,12 +154,85 @@ class CacheAnnotationValidationTests {
 		});
 	}
 
+	@Test
+	void refreshAfterNotShorterThanTtlStopsStartup() {
+		assertStartupFailure(RefreshAfterTtl.class, "Invalid @Remember(refreshAfter = \"5m\") on "
+				+ RefreshAfterTtl.class.getName() + ".find(long): must be shorter than the TTL, PT5M");
+	}
+
+	@Test
+	void refreshAfterWithForeverStopsStartup() {
+		assertStartupFailure(RefreshAfterForever.class, "Invalid @Remember(refreshAfter = \"30s\") on "
+				+ RefreshAfterForever.class.getName() + ".find(long): cannot be combined with forever = true");
+	}
+
+	@Test
+	void refreshAfterIsCheckedAgainstDefaultTtlWhenTtlIsEmpty() {
+		this.contextRunner.withPropertyValues("app.cache.default-ttl=1m")
+			.withBean(RefreshAfterDefaultTtl.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining(
+						"Invalid @Remember(refreshAfter = \"90s\") on " + RefreshAfterDefaultTtl.class.getName()
+								+ ".find(long): must be shorter than the TTL, PT1M (app.cache.default-ttl)");
+			});
+		this.contextRunner.withBean(RefreshAfterDefaultTtl.class).run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void refreshAfterResolvesPlaceholdersIntoThePolicy() {
+		this.contextRunner.withPropertyValues("myapp.refresh=4m").withBean(RefreshAfterValid.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			RememberOperation operation = context.getBean(AnnotatedMethodCache.class)
+				.get(RefreshAfterValid.class.getDeclaredMethod("find", long.class), RefreshAfterValid.class)
+				.get(Remember.class);
+			assertThat(operation.policy().refreshAfter()).isEqualTo(Duration.ofMinutes(4));
+			assertThat(operation.policy().ttl()).isEqualTo(Duration.ofMinutes(5));
+		});
+	}
+
 	private void assertStartupFailure(Class<?> beanClass, String message) {
 		this.contextRunner.withBean(beanClass).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure())
 				.hasStackTraceContaining(InvalidCacheConfigurationException.class.getName() + ": " + message);
 		});
+	}
+
+	static class RefreshAfterTtl {
+
+		@Remember(key = "'r:' + #id", ttl = "5m", refreshAfter = "5m")
+		String find(long id) {
+			return "v";
+		}
+
+	}
+
+	static class RefreshAfterForever {
+
+		@Remember(key = "'r:' + #id", forever = true, refreshAfter = "30s")
+		String find(long id) {
+			return "v";
+		}
+
+	}
+
+	static class RefreshAfterDefaultTtl {
+
+		@Remember(key = "'r:' + #id", refreshAfter = "90s")
+		String find(long id) {
+			return "v";
+		}
+
+	}
+
+	static class RefreshAfterValid {
+
+		@Remember(key = "'r:' + #id", ttl = "5m", refreshAfter = "${myapp.refresh}")
+		String find(long id) {
+			return "v";
+		}
+
 	}
 
 	static class Placeholders {

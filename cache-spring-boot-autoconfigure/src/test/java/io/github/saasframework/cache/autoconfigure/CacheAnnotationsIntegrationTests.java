@@ -22,6 +22,7 @@ import io.github.saasframework.cache.annotation.WithLock;
 import io.github.saasframework.cache.lock.DistributedLock;
 import io.github.saasframework.cache.lock.LockNotAcquiredException;
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -102,6 +103,24 @@ class CacheAnnotationsIntegrationTests {
 		assertThat(this.cache.getTtl("users:admins"))
 			.hasValueSatisfying((ttl) -> assertThat(ttl).isLessThanOrEqualTo(Duration.ofMinutes(5))
 				.isGreaterThan(Duration.ofMinutes(4)));
+	}
+
+	@Test
+	void rememberWithRefreshAfterReloadsStaleEntryInBackground() {
+		User first = this.users.refreshed(5);
+		assertThat(first.name()).isEqualTo("user-5-1");
+		assertThat(this.users.refreshed(5)).isEqualTo(first);
+		assertThat(this.users.calls()).hasValue(1);
+		// 20 s of 60 s left: the entry looks 40 s old
+		assertThat(this.cache.expire("fresh:5", Duration.ofSeconds(20))).isTrue();
+		assertThat(this.users.refreshed(5)).isEqualTo(first);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.cache.get("fresh:5", User.class)).contains(new User(5, "user-5-2")));
+		assertThat(this.cache.getTtl("fresh:5"))
+			.hasValueSatisfying((ttl) -> assertThat(ttl).isGreaterThan(Duration.ofSeconds(50)));
+		assertThat(this.users.refreshed(5)).isEqualTo(new User(5, "user-5-2"));
+		assertThat(this.users.calls()).hasValue(2);
 	}
 
 	@Test
@@ -445,6 +464,12 @@ class CacheAnnotationsIntegrationTests {
 			orders.put("o-1", new Order("o-1", 42));
 			orders.put("o-2", new Order("o-2", 7));
 			return orders;
+		}
+
+		@Remember(key = "'fresh:' + #id", ttl = "1m", refreshAfter = "30s")
+		User refreshed(long id) {
+			this.calls.incrementAndGet();
+			return new User(id, "user-" + id + "-" + this.calls.get());
 		}
 
 		@Remember(key = "'maybe:' + #id")

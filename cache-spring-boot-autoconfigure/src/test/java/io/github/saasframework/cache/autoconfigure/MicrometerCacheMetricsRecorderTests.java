@@ -64,7 +64,23 @@ class MicrometerCacheMetricsRecorderTests {
 		this.recorder.recordFailOpen("app", new QueryTimeoutException("timeout"));
 		assertThat(this.registry.get("cache.fail.open").counters()).hasSize(2)
 			.allSatisfy((counter) -> assertThat(counter.getId().getTags()).extracting(Tag::getKey)
-				.containsExactlyInAnyOrder("cache", "exception"));
+				.containsExactlyInAnyOrder("cache", "exception", "reason"));
+	}
+
+	@Test
+	void refreshesAreCountedByOutcome() {
+		this.recorder.recordRefreshStarted("app");
+		this.recorder.recordRefreshStarted("app");
+		this.recorder.recordRefreshResult("app", true);
+		this.recorder.recordRefreshResult("app", false);
+		this.recorder.recordRefreshSkipped("app");
+		assertThat(this.registry.get("cache.refreshes.started").tag("cache", "app").counter().count()).isEqualTo(2);
+		assertThat(this.registry.get("cache.refreshes").tags("cache", "app", "result", "success").counter().count())
+			.isEqualTo(1);
+		assertThat(this.registry.get("cache.refreshes").tags("cache", "app", "result", "failure").counter().count())
+			.isEqualTo(1);
+		assertThat(this.registry.get("cache.refreshes").tags("cache", "app", "result", "skipped").counter().count())
+			.isEqualTo(1);
 	}
 
 	@Test

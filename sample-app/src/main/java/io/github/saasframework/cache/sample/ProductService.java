@@ -11,7 +11,10 @@ import org.springframework.stereotype.Service;
 
 /**
  * A deliberately slow product lookup behind {@code @Remember}: the first call waits for
- * the "database", later ones come from Redis. {@code @Forget} evicts on update.
+ * the "database", later ones come from Redis; once an entry is older than 4 minutes, a
+ * request still gets it from Redis and the lookup runs again in the background
+ * (refresh-ahead), so no request waits for it after the first. {@code @Forget} evicts on
+ * update.
  */
 @Service
 class ProductService {
@@ -24,7 +27,7 @@ class ProductService {
 		this.delay = delay;
 	}
 
-	@Remember(key = "'product:' + #id", ttl = "5m")
+	@Remember(key = "'product:' + #id", ttl = "5m", refreshAfter = "4m")
 	Product find(long id) {
 		this.lookups.incrementAndGet();
 		sleep(this.delay);

@@ -185,6 +185,22 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void rememberRefreshesAStaleProductInTheBackground() {
+		send("GET", "/api/products/8");
+		int before = this.products.lookups();
+		// 30 s of 5 min left: the entry looks 4.5 minutes old
+		assertThat(this.cache.expire("product:8", Duration.ofSeconds(30))).isTrue();
+		Response stale = send("GET", "/api/products/8");
+		assertThat(stale.status()).isEqualTo(200);
+		assertThat(stale.json().path("value").path("id").asLong()).isEqualTo(8);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.cache.getTtl("product:8"))
+				.hasValueSatisfying((ttl) -> assertThat(ttl).isGreaterThan(Duration.ofMinutes(4))));
+		assertThat(this.products.lookups() - before).isEqualTo(1);
+	}
+
+	@Test
 	void rememberProgrammaticCachesTheUpstreamAnswer() {
 		int before = this.weather.upstreamCalls();
 		send("GET", "/api/weather/Lisbon");
