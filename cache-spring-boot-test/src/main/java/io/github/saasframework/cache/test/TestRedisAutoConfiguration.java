@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(before = DataRedisAutoConfiguration.class)
 @ConditionalOnMissingBean(DataRedisConnectionDetails.class)
-final class TestRedisAutoConfiguration {
+public final class TestRedisAutoConfiguration {
 
 	@Bean(destroyMethod = "stop")
 	TestRedisServer testRedisServer() {
