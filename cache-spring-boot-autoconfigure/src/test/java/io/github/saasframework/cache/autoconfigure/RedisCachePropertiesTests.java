@@ -88,7 +88,8 @@ class RedisCachePropertiesTests {
 				"app.cache.serializer", "app.cache.lock.default-ttl", "app.cache.lock.default-wait",
 				"app.cache.lock.retry-interval", "app.cache.ttl-jitter", "app.cache.remember.distributed",
 				"app.cache.remember.lease", "app.cache.remember.wait", "app.cache.remember.fail-open",
-				"app.cache.remember.cache-nulls", "app.cache.remember.null-ttl", "management.health.appcache.enabled");
+				"app.cache.remember.cache-nulls", "app.cache.remember.null-ttl", "app.cache.observations.enabled",
+				"app.cache.json.go-durations", "management.health.appcache.enabled");
 		byName.forEach((name, property) -> assertThat(property.path("description").asString()).as(name).isNotBlank());
 		Map<String, String> defaults = new HashMap<>();
 		byName.forEach((name, property) -> {
@@ -108,6 +109,8 @@ class RedisCachePropertiesTests {
 			.containsEntry("app.cache.remember.wait", "5s")
 			.containsEntry("app.cache.remember.null-ttl", "30s")
 			.containsEntry("app.cache.remember.fail-open", "true")
+			.containsEntry("app.cache.observations.enabled", "true")
+			.containsEntry("app.cache.json.go-durations", "false")
 			.containsEntry("management.health.appcache.enabled", "true");
 		assertThat(List.copyOf(byName.keySet()))
 			.allMatch((name) -> name.startsWith("app.cache.") || name.equals("management.health.appcache.enabled"));
