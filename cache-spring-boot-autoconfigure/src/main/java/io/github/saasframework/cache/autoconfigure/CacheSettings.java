@@ -100,6 +100,18 @@ final class CacheSettings {
 			if (spec.getCacheNulls() != null) {
 				cacheNulls = spec.getCacheNulls();
 			}
+			Duration refreshAfter = spec.getRefreshAfter();
+			if (refreshAfter != null && !refreshAfter.isZero()) {
+				Duration entryTtl = (ttl != null) ? ttl : properties.getDefaultTtl();
+				set(property + "refresh-after", refreshAfter, (value) -> {
+					positive(value);
+					if (entryTtl == null || value.compareTo(entryTtl) >= 0) {
+						throw new IllegalArgumentException(
+								"refreshAfter must be shorter than the cache's TTL (" + entryTtl + "): " + value);
+					}
+					policy.set(policy.get().refreshAfter(value));
+				}, "a positive duration shorter than the cache's ttl (or app.cache.default-ttl), such as 4m for a 5m ttl");
+			}
 		}
 		return policy.get().cacheNulls(cacheNulls);
 	}

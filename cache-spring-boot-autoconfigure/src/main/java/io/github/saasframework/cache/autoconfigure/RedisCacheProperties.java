@@ -387,6 +387,29 @@ public class RedisCacheProperties {
 		private @Nullable Boolean cacheNulls;
 
 		/**
+		 * Age after which a hit on this cache's entry returns the stored value and
+		 * reloads it in the background (refresh-ahead), once across all instances;
+		 * shorter than the cache's TTL. Not set: never.
+		 */
+		private @Nullable Duration refreshAfter;
+
+		/**
+		 * Age after which a hit reloads the entry in the background.
+		 * @return the age, {@code null} for never
+		 */
+		public @Nullable Duration getRefreshAfter() {
+			return this.refreshAfter;
+		}
+
+		/**
+		 * Sets the age after which a hit reloads the entry in the background.
+		 * @param refreshAfter a positive duration shorter than the TTL
+		 */
+		public void setRefreshAfter(@Nullable Duration refreshAfter) {
+			this.refreshAfter = refreshAfter;
+		}
+
+		/**
 		 * Time to live of this cache's entries.
 		 * @return the TTL, {@code null} for {@code app.cache.default-ttl}
 		 */

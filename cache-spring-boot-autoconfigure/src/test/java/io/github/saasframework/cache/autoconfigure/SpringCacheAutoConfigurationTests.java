@@ -18,6 +18,7 @@ import io.github.saasframework.cache.testsupport.RedisServerExtension;
 import io.github.saasframework.cache.testsupport.RedisServerProcess;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -144,6 +145,51 @@ class SpringCacheAutoConfigurationTests {
 				}
 				assertThat(failure).isInstanceOf(InvalidCacheConfigurationException.class)
 					.hasMessageContaining("app.cache.caches.books.ttl");
+			});
+	}
+
+	@Test
+	void aRefreshAfterNotShorterThanTheCachesTtl_failsStartupNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(CachingApplication.class)
+			.withPropertyValues("app.cache.caches.books.ttl=1m", "app.cache.caches.books.refresh-after=1m")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable failure = context.getStartupFailure();
+				while (failure != null && !(failure instanceof InvalidCacheConfigurationException)) {
+					failure = failure.getCause();
+				}
+				assertThat(failure).isInstanceOf(InvalidCacheConfigurationException.class)
+					.hasMessageContaining("app.cache.caches.books.refresh-after")
+					.hasMessageContaining("shorter than the cache's TTL");
+			});
+	}
+
+	@Test
+	void refreshAfter_aStaleSyncHitAnswersTheStoredValueAndReloadsItInTheBackground() {
+		this.contextRunner.withUserConfiguration(CachingApplication.class)
+			.withPropertyValues("app.cache.key-prefix=spring-refresh", "app.cache.caches.books.ttl=1m",
+					"app.cache.caches.books.refresh-after=1s")
+			.run((context) -> {
+				Books books = context.getBean(Books.class);
+				Cache cache = context.getBean(Cache.class).withPrefix("books");
+				try {
+					assertThat(books.versioned(7)).isEqualTo(new Book(7, "v1"));
+					assertThat(books.versioned(7)).isEqualTo(new Book(7, "v1"));
+					assertThat(books.calls()).hasValue(1);
+					// age the entry past refresh-after without waiting: 58 s of 60 s left
+					cache.expire("7", Duration.ofSeconds(58));
+					assertThat(books.versioned(7)).as("a stale hit answers the stored value")
+						.isEqualTo(new Book(7, "v1"));
+					Awaitility.await()
+						.atMost(Duration.ofSeconds(10))
+						.until(() -> cache.get("7", Book.class).map(Book::title).orElse(""), "v2"::equals);
+					assertThat(cache.getTtl("7")).hasValueSatisfying(
+							(ttl) -> assertThat(ttl).as("a fresh TTL").isGreaterThan(Duration.ofSeconds(58)));
+					assertThat(books.calls()).hasValue(2);
+				}
+				finally {
+					cache.flushPrefix();
+				}
 			});
 	}
 
@@ -390,6 +436,11 @@ class SpringCacheAutoConfigurationTests {
 				}
 			}
 			return new Book(id, "title-" + id);
+		}
+
+		@Cacheable(cacheNames = "books", sync = true)
+		public Book versioned(long id) {
+			return new Book(id, "v" + this.calls.incrementAndGet());
 		}
 
 		@CacheEvict("books")
