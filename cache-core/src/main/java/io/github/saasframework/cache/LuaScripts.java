@@ -13,10 +13,13 @@ import org.springframework.data.redis.core.script.DigestUtils;
  * The library's Lua scripts, read once from the {@code .lua} resources next to this
  * class, and their execution: {@code EVALSHA}, falling back to {@code EVAL} (which also
  * loads the script) when the server answers {@code NOSCRIPT}, for example after a restart
- * or on a new cluster node. Every script takes exactly one key, so it runs on a Redis
- * Cluster too.
+ * or on a new cluster node. A script's keys are always in one hash slot (most take one
+ * key; the lock acquire takes the lock key and its fencing counter, which shares the lock
+ * key's slot), so every script runs on a Redis Cluster too.
  */
 enum LuaScripts {
+
+	LOCK_ACQUIRE("lock-acquire.lua"),
 
 	LOCK_RELEASE("lock-release.lua"),
 
@@ -42,25 +45,35 @@ enum LuaScripts {
 		}
 	}
 
-	/** Runs the script on one key and returns its integer reply. */
-	long run(RedisConnection connection, byte[] key, byte[]... args) {
-		byte[][] keysAndArgs = new byte[args.length + 1][];
-		keysAndArgs[0] = key;
-		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
+	/**
+	 * Runs the script on its keys (all in one hash slot) and returns its integer reply.
+	 */
+	long run(RedisConnection connection, byte[][] keys, byte[]... args) {
+		byte[][] keysAndArgs = new byte[keys.length + args.length][];
+		System.arraycopy(keys, 0, keysAndArgs, 0, keys.length);
+		System.arraycopy(args, 0, keysAndArgs, keys.length, args.length);
 		Long result;
 		try {
-			result = connection.scriptingCommands().evalSha(this.sha1, ReturnType.INTEGER, 1, keysAndArgs);
+			result = connection.scriptingCommands().evalSha(this.sha1, ReturnType.INTEGER, keys.length, keysAndArgs);
 		}
 		catch (DataAccessException ex) {
 			if (!isNoScript(ex)) {
 				throw ex;
 			}
-			result = connection.scriptingCommands().eval(this.source, ReturnType.INTEGER, 1, keysAndArgs);
+			result = connection.scriptingCommands().eval(this.source, ReturnType.INTEGER, keys.length, keysAndArgs);
 		}
 		return (result != null) ? result : 0;
 	}
 
-	private static boolean isNoScript(Throwable ex) {
+	byte[] source() {
+		return this.source;
+	}
+
+	String sha1() {
+		return this.sha1;
+	}
+
+	static boolean isNoScript(Throwable ex) {
 		for (Throwable current = ex; current != null; current = current.getCause()) {
 			String message = current.getMessage();
 			if (message != null && message.contains("NOSCRIPT")) {

@@ -21,6 +21,12 @@ final class TtlPolicy {
 	 */
 	private static final long MAX_MILLIS = Long.MAX_VALUE / 4;
 
+	/**
+	 * The longest lock lease: far beyond any real lease (a hundred years), and far below
+	 * what Redis can hold.
+	 */
+	static final Duration MAX_LEASE = Duration.ofDays(36_500);
+
 	private final long defaultMillis;
 
 	private final double jitter;
