@@ -162,7 +162,7 @@ final class RedisDistributedLock implements DistributedLock {
 				try {
 					// woken by a release notification, by becoming the head, or at the
 					// poll
-					ticket.await(seen, head, head ? Math.min(remaining, jitteredRetryNanos()) : remaining);
+					ticket.await(seen, head, head ? Math.min(remaining, pollNanos(waiters)) : remaining);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
