@@ -38,7 +38,14 @@ final class Locks {
 	synchronized LockWaiters waiters() {
 		LockWaiters current = this.waiters;
 		if (current == null) {
-			current = this.resources.register(new LockWaiters(this.redis));
+			current = new LockWaiters(this.redis);
+			if (this.resources.isClosed()) {
+				// a closed cache listens no more: its waiters poll
+				current.close();
+			}
+			else {
+				this.resources.register(current);
+			}
 			this.waiters = current;
 		}
 		return current;
