@@ -49,6 +49,25 @@ final class Arguments {
 	}
 
 	/**
+	 * A lock lease (or a refresh interval): strictly positive and finite, at most
+	 * {@link TtlPolicy#MAX_LEASE}. {@link Cache#NO_EXPIRY} is refused: a lock without
+	 * expiry would block every other owner forever once its holder crashed.
+	 */
+	static Duration requireLease(@Nullable Duration lease, String name) {
+		requirePositive(lease, name);
+		require(lease.compareTo(TtlPolicy.MAX_LEASE) <= 0,
+				"%s must be a finite lease of at most %s (a lock must expire if its holder crashes): %s", name,
+				TtlPolicy.MAX_LEASE, lease);
+		return lease;
+	}
+
+	/** A validated, non-negative wait in nanoseconds, saturated at Long.MAX_VALUE / 2. */
+	static long saturatedNanos(Duration wait) {
+		long cap = Long.MAX_VALUE / 2;
+		return (wait.getSeconds() >= cap / 1_000_000_000L) ? cap : wait.toNanos();
+	}
+
+	/**
 	 * A key or name for an exception message: in single quotes, with control characters
 	 * (newlines, say) escaped so that a key can never forge or split a log line.
 	 */

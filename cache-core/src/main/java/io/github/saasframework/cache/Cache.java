@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import io.github.saasframework.cache.lock.DistributedLock;
 import io.github.saasframework.cache.lock.LockNotAcquiredException;
+import io.github.saasframework.cache.lock.LockNotHeldException;
 import io.github.saasframework.cache.serializer.CacheSerializationException;
 import org.jspecify.annotations.Nullable;
 
@@ -495,14 +496,24 @@ public interface Cache {
 	 * @param ttl the lease: how long the lock stays held if its owner never releases it
 	 * @return a new lock object with its own owner token
 	 * @throws IllegalArgumentException if {@code name} is null or blank, or {@code ttl}
-	 * is null, zero or negative
+	 * is null, zero, negative or longer than Redis can hold ({@link #NO_EXPIRY} included:
+	 * a lock must expire if its holder crashes)
 	 */
 	DistributedLock lock(String name, Duration ttl);
 
 	/**
 	 * Runs an action while holding a lock: acquires it (waiting up to the configured
-	 * {@link CacheConfig#lockWait()}), runs the action, and releases the lock, also when
-	 * the action throws.
+	 * {@link CacheConfig#lockWait()}), keeps its lease alive while the action runs, and
+	 * releases the lock, also when the action throws. Reentrant for the calling thread: a
+	 * nested call on a name this thread already holds runs at once under the same lease,
+	 * and the lock is released when the outermost call ends (another thread waits like
+	 * any other owner). The action reaches the held lock, and its fencing token, through
+	 * {@link HeldLocks}.
+	 * <p>
+	 * If the lock was lost while the action ran (the lease ran out during a Redis outage
+	 * or a stall, or another owner took it), the caller gets {@link LockNotHeldException}
+	 * saying when, never a silent success; an exception of the action itself wins and
+	 * carries the loss as a suppressed exception.
 	 * @param <T> the result type
 	 * @param name the lock name, relative to the prefix
 	 * @param ttl the lease
@@ -510,8 +521,10 @@ public interface Cache {
 	 * @return what the action returned
 	 * @throws LockNotAcquiredException if the lock was not acquired within the wait; the
 	 * action did not run
+	 * @throws LockNotHeldException if the lock was lost while the action ran (the action
+	 * has completed)
 	 * @throws IllegalArgumentException if an argument is null, the name blank or the TTL
-	 * not positive
+	 * not positive or not finite
 	 * @throws CacheException wrapping a checked exception of the action (as its cause);
 	 * unchecked exceptions and errors propagate unchanged
 	 */
@@ -525,8 +538,9 @@ public interface Cache {
 	 * @param action the action
 	 * @throws LockNotAcquiredException if the lock was not acquired within the wait; the
 	 * action did not run
+	 * @throws LockNotHeldException if the lock was lost while the action ran
 	 * @throws IllegalArgumentException if an argument is null, the name blank or the TTL
-	 * not positive
+	 * not positive or not finite
 	 * @throws CacheException wrapping a checked exception of the action (as its cause);
 	 * unchecked exceptions and errors propagate unchanged
 	 */
@@ -546,8 +560,9 @@ public interface Cache {
 	 * @return what the action returned
 	 * @throws LockNotAcquiredException if the lock was not acquired within the wait; the
 	 * action did not run
+	 * @throws LockNotHeldException if the lock was lost while the action ran
 	 * @throws IllegalArgumentException if an argument is null, the name blank, the TTL
-	 * not positive or the wait negative
+	 * not positive or not finite, or the wait negative
 	 * @throws CacheException wrapping a checked exception of the action (as its cause);
 	 * unchecked exceptions and errors propagate unchanged
 	 * @since 0.2.0

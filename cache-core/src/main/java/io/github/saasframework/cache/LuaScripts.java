@@ -15,10 +15,13 @@ import org.springframework.data.redis.core.script.DigestUtils;
  * The library's Lua scripts, read once from the {@code .lua} resources next to this
  * class, and their execution: {@code EVALSHA}, falling back to {@code EVAL} (which also
  * loads the script) when the server answers {@code NOSCRIPT}, for example after a restart
- * or on a new cluster node. Every script takes exactly one key, so it runs on a Redis
- * Cluster too.
+ * or on a new cluster node. A script's keys are always in one hash slot (most take one
+ * key; the lock acquire takes the lock key and its fencing counter, which shares the lock
+ * key's slot), so every script runs on a Redis Cluster too.
  */
 enum LuaScripts {
+
+	LOCK_ACQUIRE("lock-acquire.lua"),
 
 	LOCK_RELEASE("lock-release.lua"),
 
@@ -46,9 +49,11 @@ enum LuaScripts {
 		}
 	}
 
-	/** Runs the script on one key and returns its integer reply. */
-	long run(RedisConnection connection, byte[] key, byte[]... args) {
-		Long result = run(connection, ReturnType.INTEGER, key, args);
+	/**
+	 * Runs the script on its keys (all in one hash slot) and returns its integer reply.
+	 */
+	long run(RedisConnection connection, byte[][] keys, byte[]... args) {
+		Long result = run(connection, ReturnType.INTEGER, keys, args);
 		return (result != null) ? result : 0;
 	}
 
@@ -58,21 +63,33 @@ enum LuaScripts {
 	 * {@link ReturnType#MULTI}).
 	 */
 	<T> @Nullable T run(RedisConnection connection, ReturnType returnType, byte[] key, byte[]... args) {
-		byte[][] keysAndArgs = new byte[args.length + 1][];
-		keysAndArgs[0] = key;
-		System.arraycopy(args, 0, keysAndArgs, 1, args.length);
+		return run(connection, returnType, new byte[][] { key }, args);
+	}
+
+	private <T> @Nullable T run(RedisConnection connection, ReturnType returnType, byte[][] keys, byte[]... args) {
+		byte[][] keysAndArgs = new byte[keys.length + args.length][];
+		System.arraycopy(keys, 0, keysAndArgs, 0, keys.length);
+		System.arraycopy(args, 0, keysAndArgs, keys.length, args.length);
 		try {
-			return connection.scriptingCommands().evalSha(this.sha1, returnType, 1, keysAndArgs);
+			return connection.scriptingCommands().evalSha(this.sha1, returnType, keys.length, keysAndArgs);
 		}
 		catch (DataAccessException ex) {
 			if (!isNoScript(ex)) {
 				throw ex;
 			}
-			return connection.scriptingCommands().eval(this.source, returnType, 1, keysAndArgs);
+			return connection.scriptingCommands().eval(this.source, returnType, keys.length, keysAndArgs);
 		}
 	}
 
-	private static boolean isNoScript(Throwable ex) {
+	byte[] source() {
+		return this.source;
+	}
+
+	String sha1() {
+		return this.sha1;
+	}
+
+	static boolean isNoScript(Throwable ex) {
 		for (Throwable current = ex; current != null; current = current.getCause()) {
 			String message = current.getMessage();
 			if (message != null && message.contains("NOSCRIPT")) {

@@ -1,5 +1,6 @@
 package io.github.saasframework.cache;
 
+import java.lang.ref.Reference;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,9 +13,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 import io.github.saasframework.cache.lock.DistributedLock;
+import io.github.saasframework.cache.lock.LockNotHeldException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -70,6 +76,8 @@ public final class RedisCache implements Cache, AutoCloseable {
 
 	private final CacheResources resources;
 
+	private final Locks locks;
+
 	private final boolean root;
 
 	/** Prefixes of withPrefix children that record metrics under their own prefix. */
@@ -91,6 +99,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 		this.remembering = new Remembering(this.redis, this.codec, this.ttls, options,
 				this.resources.register(new RefreshAhead(options.metricsRecorder())));
 		this.scanner = new KeyScanner(this.redis);
+		this.locks = new Locks(this.redis, this.resources);
 		this.root = true;
 		this.ownMetricsPrefixes = ConcurrentHashMap.newKeySet();
 		this.prefixMetricsLimit = options.prefixMetricsLimit();
@@ -108,6 +117,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 		this.remembering = parent.remembering;
 		this.scanner = parent.scanner;
 		this.resources = parent.resources;
+		this.locks = parent.locks;
 		this.root = false;
 		this.ownMetricsPrefixes = parent.ownMetricsPrefixes;
 		this.prefixMetricsLimit = parent.prefixMetricsLimit;
@@ -437,10 +447,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 
 	@Override
 	public DistributedLock lock(String name, Duration ttl) {
-		Arguments.requireText(name, "name");
-		Arguments.requirePositive(ttl, "ttl");
-		return new RedisDistributedLock(this.redis, this.namespace, name, ttl, this.config.lockRetryInterval(),
-				this.recorder, this.observer);
+		return newLock(name, ttl);
 	}
 
 	@Override
@@ -452,23 +459,52 @@ public final class RedisCache implements Cache, AutoCloseable {
 	public <T> @Nullable T withLock(String name, Duration ttl, Duration waitTime, Callable<T> action) {
 		Arguments.requireNonNull(action, "action");
 		Arguments.requireTtl(waitTime, "waitTime");
-		DistributedLock lock = lock(name, ttl);
+		RedisDistributedLock lock = newLock(name, ttl);
+		if (HeldLocks.find(this.locks, lock.redisKey()) != null) {
+			// reentrant: this thread holds the lock already; the outermost call keeps the
+			// lease and releases it
+			return callUnderLock(name, action);
+		}
 		lock.acquire(waitTime);
+		HeldLocks.Hold hold = HeldLocks.push(this.locks, lock.redisKey(), lock);
+		T result = null;
+		Throwable failure = null;
 		try {
 			// keep the lease alive while the action runs: ttl bounds how long a crashed
 			// process blocks the others, not how long the action may take
-			lock.refreshLoop(refreshInterval(ttl));
-			return action.call();
-		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			throw new CacheException("Action under lock '" + name + "' failed: " + ex, ex);
+			CompletableFuture<Void> lease;
+			try {
+				lease = lock.refreshLoop(refreshInterval(ttl));
+			}
+			catch (RuntimeException ex) {
+				lock.close();
+				throw ex;
+			}
+			try {
+				result = callUnderLock(name, action);
+			}
+			catch (Throwable ex) {
+				failure = ex;
+			}
+			LockNotHeldException lost = releaseAfterAction(lock, lease);
+			if (failure == null && lost != null) {
+				throw lost;
+			}
+			if (lost != null) {
+				failure.addSuppressed(lost);
+			}
 		}
 		finally {
-			releaseAfterAction(lock);
+			HeldLocks.pop(hold);
+			Reference.reachabilityFence(lock);
 		}
+		if (failure instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		if (failure instanceof Error error) {
+			throw error;
+		}
+		return result;
 	}
 
 	@Override
@@ -729,16 +765,70 @@ public final class RedisCache implements Cache, AutoCloseable {
 		}
 	}
 
-	private static void releaseAfterAction(DistributedLock lock) {
+	/** How many lock leases this cache's lease keeper keeps alive (for tests). */
+	int leasesKept() {
+		return this.locks.keeper().size();
+	}
+
+	private RedisDistributedLock newLock(String name, Duration ttl) {
+		Arguments.requireText(name, "name");
+		Arguments.requireLease(ttl, "ttl");
+		return new RedisDistributedLock(this.locks, this.namespace, name, ttl, this.config.lockRetryInterval(),
+				this.recorder, this.observer);
+	}
+
+	private static <T> @Nullable T callUnderLock(String name, Callable<T> action) {
+		try {
+			return action.call();
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new CacheException("Action under lock " + Arguments.quote(name) + " failed: " + ex, ex);
+		}
+	}
+
+	/**
+	 * Releases the lock after its action and tells whether it was lost meanwhile: a
+	 * release that finds the key without this owner's token means another owner could
+	 * have held it while the action ran. A release that fails (Redis unreachable, no
+	 * rights) is logged: the lock then frees itself when its lease runs out; it counts as
+	 * lost only when the lease keeper had already given the lease up.
+	 */
+	private static @Nullable LockNotHeldException releaseAfterAction(RedisDistributedLock lock,
+			CompletableFuture<Void> lease) {
+		Throwable leaseFailure = null;
+		if (lease.isCompletedExceptionally()) {
+			try {
+				lease.join();
+			}
+			catch (CompletionException | CancellationException ex) {
+				leaseFailure = (ex.getCause() != null) ? ex.getCause() : ex;
+			}
+		}
 		try {
 			lock.release();
+			// the key still held this owner's token: nobody else held the lock meanwhile
+			return null;
+		}
+		catch (LockNotHeldException ex) {
+			String why = (leaseFailure != null) ? leaseFailure.getMessage()
+					: "at release its key no longer held this owner's token (expired or taken over)";
+			return new LockNotHeldException("Lock " + Arguments.quote(lock.name()) + " (key "
+					+ Arguments.quote(lock.redisKey()) + ") was lost while its action ran, so another owner may have "
+					+ "held it meanwhile: " + why, (leaseFailure != null) ? leaseFailure : ex);
 		}
 		catch (RuntimeException ex) {
-			// the action has finished; a lock lost meanwhile (lease ran out during a
-			// Redis outage,
-			// say) must not turn its result into a failure, but it must not go unnoticed
-			// either
-			logger.warn("Lock '" + lock.name() + "' was no longer held when its action finished: " + ex.getMessage());
+			if (leaseFailure != null) {
+				return new LockNotHeldException("Lock " + Arguments.quote(lock.name()) + " (key "
+						+ Arguments.quote(lock.redisKey()) + ") was lost while its action ran: "
+						+ leaseFailure.getMessage() + "; the release failed too: " + ex, leaseFailure);
+			}
+			logger.warn("Lock " + Arguments.quote(lock.name()) + " (key " + Arguments.quote(lock.redisKey())
+					+ ") could not be released after its action, which ran under the lock: " + ex
+					+ "; the lock frees itself when its lease of " + lock.ttl() + " runs out");
+			return null;
 		}
 	}
 

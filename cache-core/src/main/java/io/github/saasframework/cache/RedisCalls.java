@@ -4,14 +4,24 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.SetCondition;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.types.Expiration;
 
@@ -32,6 +42,8 @@ final class RedisCalls {
 	private static final int TOKEN_BYTES = 18;
 
 	private final RedisConnectionFactory factory;
+
+	private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> sharedAsync;
 
 	RedisCalls(RedisConnectionFactory factory) {
 		this.factory = factory;
@@ -145,7 +157,68 @@ final class RedisCalls {
 
 	/** Runs one of the library's single-key Lua scripts and returns its integer reply. */
 	long eval(LuaScripts script, byte[] key, byte[]... args) {
-		return execute((connection) -> script.run(connection, key, args));
+		return eval(script, new byte[][] { key }, args);
+	}
+
+	/**
+	 * Runs one of the library's Lua scripts on keys of one hash slot and returns its
+	 * integer reply.
+	 */
+	long eval(LuaScripts script, byte[][] keys, byte[]... args) {
+		return execute((connection) -> script.run(connection, keys, args));
+	}
+
+	/**
+	 * Runs one of the library's single-key Lua scripts without blocking the caller: on
+	 * Lettuce's shared native connection, through its asynchronous commands (so thousands
+	 * of calls need no thread each, and the command is ordered after every command this
+	 * library sent before on that connection). Failures complete the future with Spring's
+	 * {@code DataAccessException}, as the blocking calls throw them. With another driver,
+	 * or without a shared connection, the blocking call runs on {@code fallback}.
+	 */
+	CompletableFuture<Long> evalAsync(LuaScripts script, byte[] key, Executor fallback, byte[]... args) {
+		RedisClusterAsyncCommands<byte[], byte[]> async = sharedAsyncCommands();
+		if (async == null) {
+			return CompletableFuture.supplyAsync(() -> eval(script, key, args), fallback);
+		}
+		byte[][] keys = { key };
+		CompletableFuture<Long> result = new CompletableFuture<>();
+		try {
+			async.<Long>evalsha(script.sha1(), ScriptOutputType.INTEGER, keys, args).whenComplete((value, failure) -> {
+				if (failure == null) {
+					result.complete(orZero(value));
+				}
+				else if (LuaScripts.isNoScript(failure)) {
+					async.<Long>eval(script.source(), ScriptOutputType.INTEGER, keys, args)
+						.whenComplete((loaded, again) -> complete(result, loaded, again));
+				}
+				else {
+					complete(result, null, failure);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			complete(result, null, ex);
+		}
+		return result;
+	}
+
+	/**
+	 * Opens a connection of its own that listens on {@code channel}; more channels are
+	 * added and removed through the returned subscription. The caller closes the
+	 * connection. With Lettuce the subscription survives reconnects (Lettuce subscribes
+	 * again).
+	 */
+	RedisConnection subscribe(MessageListener listener, byte[] channel) {
+		RedisConnection connection = this.factory.getConnection();
+		try {
+			connection.subscribe(listener, channel);
+			return connection;
+		}
+		catch (RuntimeException ex) {
+			connection.close();
+			throw ex;
+		}
 	}
 
 	/** A new random, unguessable owner token (24 URL-safe characters). */
@@ -161,6 +234,40 @@ final class RedisCalls {
 
 	static Expiration expiration(long millis) {
 		return (millis == TtlPolicy.PERSISTENT) ? Expiration.persistent() : Expiration.milliseconds(millis);
+	}
+
+	@SuppressWarnings("unchecked")
+	private @Nullable RedisClusterAsyncCommands<byte[], byte[]> sharedAsyncCommands() {
+		if (this.factory instanceof LettuceConnectionFactory lettuce && lettuce.getShareNativeConnection()) {
+			// the shared native connection outlives the LettuceConnection that hands it
+			// out
+			Object nativeConnection = execute(RedisConnection::getNativeConnection);
+			if (nativeConnection instanceof RedisClusterAsyncCommands<?, ?> commands) {
+				return (RedisClusterAsyncCommands<byte[], byte[]>) commands;
+			}
+		}
+		return null;
+	}
+
+	private void complete(CompletableFuture<Long> result, @Nullable Long value, @Nullable Throwable failure) {
+		if (failure == null) {
+			result.complete(orZero(value));
+			return;
+		}
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		if (cause instanceof RedisException && String.valueOf(cause.getMessage()).contains("closed")) {
+			// the factory was reset or destroyed: fetch its shared connection again next
+			// time
+			this.sharedAsync = null;
+		}
+		if (cause instanceof RuntimeException runtime) {
+			DataAccessException translated = this.factory.translateExceptionIfPossible(runtime);
+			result.completeExceptionally((translated != null) ? translated : runtime);
+		}
+		else {
+			result.completeExceptionally(cause);
+		}
 	}
 
 	private static long orZero(@Nullable Long value) {

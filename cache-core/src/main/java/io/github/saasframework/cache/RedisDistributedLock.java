@@ -2,13 +2,11 @@ package io.github.saasframework.cache;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.saasframework.cache.lock.DistributedLock;
 import io.github.saasframework.cache.lock.LockNotAcquiredException;
@@ -16,15 +14,30 @@ import io.github.saasframework.cache.lock.LockNotHeldException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.connection.SetCondition;
+import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 
 /**
- * The Redis lock: {@code SET key token NX PX ttl} to acquire, Lua compare-and-act scripts
- * to release and extend, a shared daemon scheduler for {@link #refreshLoop(Duration)}.
+ * The Redis lock. On the wire: the lock key {@code <prefix>:<name>}, a plain string
+ * holding the owner token with a {@code PX} expiry (what the Go package reads and
+ * writes), and next to it the lock's fencing counter (see {@link #fenceKey(String)}), in
+ * the same hash slot. Acquire is one Lua script (lock + token increment), release and
+ * extend are Lua compare-and-act scripts; the lease is kept by the cache's
+ * {@link LeaseKeeper} and waiters are woken by the cache's {@link LockWaiters}.
  */
 final class RedisDistributedLock implements DistributedLock {
 
-	private static final ScheduledExecutorService REFRESHER = refresher();
+	/**
+	 * How long a fencing counter outlives its lock's last acquisition, beyond the lease.
+	 */
+	static final long COUNTER_TTL_MILLIS = TimeUnit.DAYS.toMillis(7);
+
+	/** The longest pause between two attempts of a waiter that listens for releases. */
+	private static final long LISTENING_POLL_CAP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/** The suffix of the fencing counter key. */
+	static final String FENCE_SUFFIX = ":fencing-token";
+
+	private final Locks locks;
 
 	private final RedisCalls redis;
 
@@ -40,6 +53,12 @@ final class RedisDistributedLock implements DistributedLock {
 
 	private final byte[] rawKey;
 
+	private final byte[][] acquireKeys;
+
+	private final String channel;
+
+	private final byte[] rawChannel;
+
 	private final byte[] token;
 
 	private final Duration retryInterval;
@@ -48,20 +67,64 @@ final class RedisDistributedLock implements DistributedLock {
 
 	private volatile boolean held;
 
-	private @Nullable Refresh refresh;
+	private volatile long fencingToken;
 
-	RedisDistributedLock(RedisCalls redis, KeyNamespace namespace, String name, Duration ttl, Duration retryInterval,
+	/** System.nanoTime() at the start of the last acquire or extend that succeeded. */
+	private volatile long confirmedAtNanos;
+
+	/** The other owner's remaining lease seen by the last failed attempt, or -1. */
+	private volatile long otherLeaseNanos = -1;
+
+	private LeaseKeeper.@Nullable Lease lease;
+
+	RedisDistributedLock(Locks locks, KeyNamespace namespace, String name, Duration ttl, Duration retryInterval,
 			CacheMetricsRecorder recorder, CacheObserver observer) {
-		this.redis = redis;
+		this.locks = locks;
+		this.redis = locks.redis();
 		this.recorder = recorder;
 		this.observer = observer;
 		this.prefix = namespace.metricsPrefix();
 		this.name = name;
 		this.redisKey = namespace.redisKey(name);
 		this.rawKey = this.redisKey.getBytes(StandardCharsets.UTF_8);
+		this.acquireKeys = new byte[][] { this.rawKey, fenceKey(this.redisKey).getBytes(StandardCharsets.UTF_8) };
+		this.channel = LockWaiters.channel(this.redisKey);
+		this.rawChannel = this.channel.getBytes(StandardCharsets.UTF_8);
 		this.token = RedisCalls.newToken();
 		this.ttl = ttl;
 		this.retryInterval = retryInterval;
+	}
+
+	/**
+	 * The key of a lock's fencing counter: in the lock key's hash slot (the acquire
+	 * script touches both, and a cluster runs a script only on keys of one slot), under
+	 * the same prefix (so key-pattern ACLs and prefix scans cover it), and never a name
+	 * another process reads as a lock. The lock key itself cannot get a hash tag without
+	 * changing the wire format, so the counter borrows the lock key's slot: the first of
+	 * {@code <key>:fencing-token} (in the slot when the key has a hash tag of its own),
+	 * {@code <key>:fencing-token{<key>}} (the whole key as hash tag: the slot of a key
+	 * without one) and {@code <key>:fencing-token{<n>}} with the smallest number
+	 * {@code n >= 0} of the key's slot (only for names with unbalanced braces) that lies
+	 * in the lock key's slot.
+	 */
+	static String fenceKey(String redisKey) {
+		int slot = ClusterSlotHashUtil.calculateSlot(redisKey);
+		String plain = redisKey + FENCE_SUFFIX;
+		if (ClusterSlotHashUtil.calculateSlot(plain) == slot) {
+			return plain;
+		}
+		String tagged = plain + "{" + redisKey + "}";
+		if (ClusterSlotHashUtil.calculateSlot(tagged) == slot) {
+			return tagged;
+		}
+		for (int n = 0; n < 10_000_000; n++) {
+			String numbered = plain + "{" + n + "}";
+			if (ClusterSlotHashUtil.calculateSlot(numbered) == slot) {
+				return numbered;
+			}
+		}
+		throw new IllegalArgumentException(
+				"No fencing counter key in the hash slot of lock key " + Arguments.quote(redisKey));
 	}
 
 	@Override
@@ -92,26 +155,43 @@ final class RedisDistributedLock implements DistributedLock {
 
 	private void waitFor(Duration waitTimeout) {
 		long start = System.nanoTime();
-		long deadline = start + waitTimeout.toNanos();
+		long deadline = start + Arguments.saturatedNanos(waitTimeout);
 		checkNotHeld();
-		while (true) {
-			if (attemptInterruptibly(start)) {
-				this.recorder.recordLockAcquisition(this.prefix, true, System.nanoTime() - start);
-				return;
-			}
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0) {
-				this.recorder.recordLockAcquisition(this.prefix, false, System.nanoTime() - start);
-				throw new LockNotAcquiredException(
-						"Lock '" + this.name + "' (key '" + this.redisKey + "') not acquired within " + waitTimeout);
-			}
-			try {
-				TimeUnit.NANOSECONDS.sleep(Math.min(remaining, jitteredRetryNanos()));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				this.recorder.recordLockAcquisition(this.prefix, false, System.nanoTime() - start);
-				throw new LockNotAcquiredException("Interrupted while waiting for lock '" + this.name + "'", ex);
+		LockWaiters waiters = this.locks.waiters();
+		// no barging: with threads of this process already waiting, queue behind them
+		if ((waitTimeout.isZero() || !waiters.hasWaiters(this.channel)) && attemptInterruptibly(start)) {
+			this.recorder.recordLockAcquisition(this.prefix, true, System.nanoTime() - start);
+			return;
+		}
+		try (LockWaiters.Ticket ticket = waitTimeout.isZero() ? null : waiters.enqueue(this.channel)) {
+			while (true) {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0 || ticket == null) {
+					this.recorder.recordLockAcquisition(this.prefix, false, System.nanoTime() - start);
+					throw new LockNotAcquiredException("Lock " + Arguments.quote(this.name) + " (key "
+							+ Arguments.quote(this.redisKey) + ") not acquired within " + waitTimeout);
+				}
+				long seen = ticket.notifications();
+				boolean head = ticket.isHead();
+				if (head) {
+					ticket.listen();
+				}
+				if (head && attemptInterruptibly(start)) {
+					this.recorder.recordLockAcquisition(this.prefix, true, System.nanoTime() - start);
+					return;
+				}
+				remaining = deadline - System.nanoTime();
+				try {
+					// woken by a release notification, by becoming the head, or at the
+					// poll
+					ticket.await(seen, head, head ? Math.min(remaining, pollNanos(waiters)) : remaining);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					this.recorder.recordLockAcquisition(this.prefix, false, System.nanoTime() - start);
+					throw new LockNotAcquiredException(
+							"Interrupted while waiting for lock " + Arguments.quote(this.name), ex);
+				}
 			}
 		}
 	}
@@ -128,29 +208,37 @@ final class RedisDistributedLock implements DistributedLock {
 	@Override
 	public void release() {
 		stopRefresh();
-		long released = this.redis.eval(LuaScripts.LOCK_RELEASE, this.rawKey, this.token);
+		long released = this.redis.eval(LuaScripts.LOCK_RELEASE, this.rawKey, this.token, this.rawChannel);
 		this.held = false;
 		if (released == 0) {
-			throw new LockNotHeldException("Lock '" + this.name + "' (key '" + this.redisKey
-					+ "') is not held by this owner: never acquired, already released, expired or taken over");
+			throw new LockNotHeldException(
+					"Lock " + Arguments.quote(this.name) + " (key " + Arguments.quote(this.redisKey)
+							+ ") is not held by this owner: never acquired, already released, expired or taken over");
 		}
 	}
 
 	@Override
 	public void extend(Duration ttl) {
-		Arguments.requirePositive(ttl, "ttl");
-		if (!runExtend(ttl)) {
+		Arguments.requireLease(ttl, "ttl");
+		long start = System.nanoTime();
+		long millis = TtlPolicy.toMillis(ttl);
+		if (this.redis.eval(LuaScripts.LOCK_EXTEND, this.rawKey, this.token, RedisCalls.ascii(millis)) != 1) {
 			this.held = false;
-			throw new LockNotHeldException("Cannot extend lock '" + this.name + "' (key '" + this.redisKey
-					+ "'): it is not held by this owner (expired or taken over)");
+			throw new LockNotHeldException("Cannot extend lock " + Arguments.quote(this.name) + " (key "
+					+ Arguments.quote(this.redisKey) + "): it is not held by this owner (expired or taken over)");
 		}
 		this.ttl = ttl;
+		this.confirmedAtNanos = start;
+		LeaseKeeper.Lease current = currentLease();
+		if (current != null) {
+			current.extended(millis, start);
+		}
 	}
 
 	@Override
 	public boolean isHeld() {
 		byte[] current = this.redis.get(this.rawKey);
-		boolean mine = current != null && java.util.Arrays.equals(current, this.token);
+		boolean mine = current != null && Arrays.equals(current, this.token);
 		if (!mine) {
 			this.held = false;
 		}
@@ -158,20 +246,28 @@ final class RedisDistributedLock implements DistributedLock {
 	}
 
 	@Override
+	public long fencingToken() {
+		long issued = this.fencingToken;
+		long leaseEnd = this.confirmedAtNanos + TimeUnit.MILLISECONDS.toNanos(TtlPolicy.toMillis(this.ttl));
+		if (!this.held || issued == 0 || System.nanoTime() - leaseEnd >= 0) {
+			throw new LockNotHeldException("Lock " + Arguments.quote(this.name) + " (key "
+					+ Arguments.quote(this.redisKey) + ") is not held by this owner: it has no fencing token");
+		}
+		return issued;
+	}
+
+	@Override
 	public synchronized CompletableFuture<Void> refreshLoop(Duration interval) {
-		Arguments.requirePositive(interval, "interval");
+		Arguments.requireLease(interval, "interval");
 		if (!this.held) {
-			throw new LockNotHeldException("Cannot refresh lock '" + this.name + "': it is not held by this owner");
+			throw new LockNotHeldException(
+					"Cannot refresh lock " + Arguments.quote(this.name) + ": it is not held by this owner");
 		}
 		stopRefresh();
-		CompletableFuture<Void> future = new CompletableFuture<>();
-		Refresh started = new Refresh(future);
-		long nanos = Math.max(1, interval.toNanos());
-		started.task = REFRESHER.scheduleWithFixedDelay(() -> refreshOnce(started), nanos, nanos, TimeUnit.NANOSECONDS);
-		// cancel() of the returned future stops the loop (and leaves the lock held)
-		future.whenComplete((result, failure) -> started.cancelTask());
-		this.refresh = started;
-		return future;
+		LeaseKeeper.Lease started = this.locks.keeper()
+			.keep(this, TtlPolicy.toMillis(this.ttl), this.confirmedAtNanos, Math.max(1, interval.toNanos()));
+		this.lease = started;
+		return started.future;
 	}
 
 	@Override
@@ -185,8 +281,7 @@ final class RedisDistributedLock implements DistributedLock {
 		}
 		catch (LockNotHeldException | DataAccessException ex) {
 			// close() is quiet by contract: an expired lock needs no release, and after a
-			// Redis
-			// failure the lease frees the lock when it runs out
+			// Redis failure the lease frees the lock when it runs out
 			this.held = false;
 		}
 	}
@@ -196,13 +291,73 @@ final class RedisDistributedLock implements DistributedLock {
 		return "RedisDistributedLock[" + this.redisKey + "]";
 	}
 
-	private boolean attempt() {
-		boolean acquired = this.redis.set(this.rawKey, this.token, TtlPolicy.toMillis(this.ttl),
-				SetCondition.ifAbsent());
-		if (acquired) {
-			this.held = true;
+	String redisKey() {
+		return this.redisKey;
+	}
+
+	byte[] rawKey() {
+		return this.rawKey;
+	}
+
+	byte[] token() {
+		return this.token;
+	}
+
+	Duration ttl() {
+		return this.ttl;
+	}
+
+	/**
+	 * Called by the lease keeper after an extend that started at {@code startedNanos}.
+	 */
+	void leaseConfirmed(long startedNanos) {
+		if (startedNanos - this.confirmedAtNanos > 0) {
+			this.confirmedAtNanos = startedNanos;
 		}
-		return acquired;
+	}
+
+	/** Called by the lease keeper when the lease was lost. */
+	void leaseLost() {
+		this.held = false;
+	}
+
+	private boolean attempt() {
+		long start = System.nanoTime();
+		long issued;
+		try {
+			long millis = TtlPolicy.toMillis(this.ttl);
+			issued = this.redis.eval(LuaScripts.LOCK_ACQUIRE, this.acquireKeys, this.token, RedisCalls.ascii(millis),
+					RedisCalls.ascii(COUNTER_TTL_MILLIS + millis));
+		}
+		catch (RuntimeException ex) {
+			removeGhost();
+			throw ex;
+		}
+		if (issued <= 0) {
+			this.otherLeaseNanos = (issued <= -2) ? TimeUnit.MILLISECONDS.toNanos(-issued - 2) : -1;
+			return false;
+		}
+		this.fencingToken = issued;
+		this.confirmedAtNanos = start;
+		this.held = true;
+		return true;
+	}
+
+	/**
+	 * After an attempt whose outcome is unknown (a timeout: the command may still run
+	 * later), removes this owner's token if it landed, so that no lock is held by an
+	 * owner that does not know it. Sent without waiting, on the same connection as the
+	 * attempt, so Redis runs it after the attempt; it wakes the waiters if it removes
+	 * anything.
+	 */
+	private void removeGhost() {
+		try {
+			this.redis.evalAsync(LuaScripts.LOCK_RELEASE, this.rawKey, ForkJoinPool.commonPool(), this.token,
+					this.rawChannel);
+		}
+		catch (RuntimeException ex) {
+			// the lease frees the lock when it runs out
+		}
 	}
 
 	private boolean attemptInterruptibly(long start) {
@@ -211,11 +366,12 @@ final class RedisDistributedLock implements DistributedLock {
 		}
 		catch (RuntimeException ex) {
 			// Lettuce turns an interrupt during a command into
-			// RedisCommandInterruptedException
-			// and sets the flag again: report it as the interrupted wait it is
+			// RedisCommandInterruptedException and sets the flag again: report it as the
+			// interrupted wait it is
 			if (Thread.currentThread().isInterrupted()) {
 				this.recorder.recordLockAcquisition(this.prefix, false, System.nanoTime() - start);
-				throw new LockNotAcquiredException("Interrupted while waiting for lock '" + this.name + "'", ex);
+				throw new LockNotAcquiredException("Interrupted while waiting for lock " + Arguments.quote(this.name),
+						ex);
 			}
 			throw ex;
 		}
@@ -223,38 +379,38 @@ final class RedisDistributedLock implements DistributedLock {
 
 	private void checkNotHeld() {
 		if (this.held && isHeld()) {
-			throw new IllegalStateException("Lock '" + this.name + "' is already held by this owner");
+			throw new IllegalStateException("Lock " + Arguments.quote(this.name) + " is already held by this owner");
 		}
 	}
 
-	private boolean runExtend(Duration lease) {
-		return this.redis.eval(LuaScripts.LOCK_EXTEND, this.rawKey, this.token,
-				RedisCalls.ascii(TtlPolicy.toMillis(lease))) == 1;
-	}
-
-	private void refreshOnce(Refresh loop) {
-		if (loop.future.isDone()) {
-			return;
-		}
-		try {
-			if (!runExtend(this.ttl)) {
-				this.held = false;
-				loop.future.completeExceptionally(new LockNotHeldException("Lock '" + this.name + "' (key '"
-						+ this.redisKey + "') was lost: it expired or was taken over before the refresh"));
-			}
-		}
-		catch (RuntimeException ex) {
-			loop.future.completeExceptionally(ex);
-		}
+	private synchronized LeaseKeeper.@Nullable Lease currentLease() {
+		return this.lease;
 	}
 
 	private synchronized void stopRefresh() {
-		Refresh current = this.refresh;
+		LeaseKeeper.Lease current = this.lease;
 		if (current != null) {
-			current.cancelTask();
-			current.future.complete(null);
-			this.refresh = null;
+			current.stop();
+			this.lease = null;
 		}
+	}
+
+	/**
+	 * How long the head waiter sleeps unless woken: the retry interval; while releases
+	 * are notified, up to ten times that (at most a second: the fallback for a lost
+	 * notification or a release that publishes nothing); never past the end of the
+	 * holder's lease.
+	 */
+	private long pollNanos(LockWaiters waiters) {
+		long poll = jitteredRetryNanos();
+		if (waiters.isListening(this.channel)) {
+			poll = Math.max(poll, Math.min(10 * poll, LISTENING_POLL_CAP_NANOS));
+		}
+		long other = this.otherLeaseNanos;
+		if (other >= 0) {
+			poll = Math.min(poll, other + TimeUnit.MILLISECONDS.toNanos(1));
+		}
+		return poll;
 	}
 
 	private long jitteredRetryNanos() {
@@ -262,36 +418,6 @@ final class RedisDistributedLock implements DistributedLock {
 		// 50 % to 150 % of the interval, so that waiters spread out instead of retrying
 		// in lockstep
 		return base / 2 + ThreadLocalRandom.current().nextLong(Math.max(1, base));
-	}
-
-	private static ScheduledExecutorService refresher() {
-		AtomicInteger count = new AtomicInteger();
-		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-			Thread thread = new Thread(runnable, "cache-lock-refresh-" + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
-		executor.setRemoveOnCancelPolicy(true);
-		return executor;
-	}
-
-	private static final class Refresh {
-
-		final CompletableFuture<Void> future;
-
-		volatile @Nullable ScheduledFuture<?> task;
-
-		Refresh(CompletableFuture<Void> future) {
-			this.future = future;
-		}
-
-		void cancelTask() {
-			ScheduledFuture<?> scheduled = this.task;
-			if (scheduled != null) {
-				scheduled.cancel(false);
-			}
-		}
-
 	}
 
 }

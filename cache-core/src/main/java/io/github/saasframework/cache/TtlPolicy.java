@@ -28,6 +28,12 @@ final class TtlPolicy {
 	/** The longest TTL Redis can keep (other than none). */
 	static final Duration LONGEST = Duration.ofMillis(MAX_MILLIS - 1);
 
+	/**
+	 * The longest lock lease: far beyond any real lease (a hundred years), and far below
+	 * what Redis can hold.
+	 */
+	static final Duration MAX_LEASE = Duration.ofDays(36_500);
+
 	private final long defaultMillis;
 
 	private final double jitter;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
@@ -622,15 +623,22 @@ abstract class CacheContractTests {
 	// part)
 
 	@Test
-	void lock_isStoredUnderPrefixedKeyWithTokenAndPx() {
+	void lock_isStoredUnderPrefixedKeyWithTokenAndPx_besideItsFencingCounter() {
+		String lockKey = redisKey("lock:job:1");
+		// the counter takes the whole lock key as its hash tag: the lock key's slot
+		String counterKey = lockKey + ":fencing-token{" + lockKey + "}";
 		try (var lock = this.cache.lock("lock:job:1", Duration.ofMillis(4500))) {
 			assertThat(lock.tryAcquire()).isTrue();
 			assertThat(lock.name()).isEqualTo("lock:job:1");
-			assertThat(allKeys()).containsExactly(redisKey("lock:job:1"));
+			assertThat(allKeys()).containsExactlyInAnyOrder(lockKey, counterKey);
 			assertThat(new String(rawGet("lock:job:1"), StandardCharsets.UTF_8)).hasSizeGreaterThanOrEqualTo(20);
 			assertThat(pttl("lock:job:1")).isBetween(1L, 4500L);
+			assertThat(new String(this.raw.opsForValue().get(counterKey), StandardCharsets.UTF_8))
+				.isEqualTo(Long.toString(lock.fencingToken()));
+			assertThat(ClusterSlotHashUtil.calculateSlot(counterKey))
+				.isEqualTo(ClusterSlotHashUtil.calculateSlot(lockKey));
 		}
-		assertThat(allKeys()).isEmpty();
+		assertThat(allKeys()).as("the counter outlives the lock").containsExactly(counterKey);
 	}
 
 	@Test

@@ -109,8 +109,16 @@ class RedisCacheObserverTests {
 	}
 
 	@Test
-	void withPrefix_reportsTheChildPrefix() {
+	void withPrefix_reportsTheBoundedMetricsPrefix() {
+		// a namespace per tenant must not make a tag value per tenant: children report
+		// their root's prefix unless prefixMetricsLimit gives them their own
 		this.cache.withPrefix("child").get("k", String.class);
+		assertThat(this.events).first().isEqualTo("start get " + PREFIX);
+		this.events.clear();
+		RedisCache limited = RedisCache.create(RedisServerExtension.connectionFactory(),
+				CacheConfig.builder().keyPrefix(PREFIX).build(),
+				CacheOptions.builder().observer(this::start).prefixMetricsLimit(1).build());
+		limited.withPrefix("child").get("k", String.class);
 		assertThat(this.events).first().isEqualTo("start get " + PREFIX + ":child");
 	}
 

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import io.github.saasframework.cache.lock.DistributedLock;
 import io.github.saasframework.cache.serializer.JsonCacheSerializer;
 import io.github.saasframework.cache.testsupport.RedisClusterExtension;
 import io.github.saasframework.cache.testsupport.RedisClusterProcesses;
@@ -226,6 +227,40 @@ class RedisClusterTests {
 		}
 		finally {
 			pool.shutdownNow();
+		}
+	}
+
+	/**
+	 * The acquire script touches the lock key and its fencing counter: they share a slot
+	 * for any name (plain, with a hash tag, with unbalanced braces), and the tokens grow
+	 * across holders and caches and survive an expired lock.
+	 */
+	@Test
+	void fencingTokens_onCluster_growForAnyName() {
+		RedisCache other = RedisCache.create(RedisClusterExtension.connectionFactory(),
+				CacheConfig.builder().keyPrefix(this.prefix).build());
+		for (String name : List.of("job", "{order:1}:job", "we{ird", "x}y{z", "{}empty")) {
+			String lockKey = this.prefix + ":" + name;
+			assertThat(ClusterSlotHashUtil.calculateSlot(RedisDistributedLock.fenceKey(lockKey)))
+				.isEqualTo(ClusterSlotHashUtil.calculateSlot(lockKey));
+			long last = 0;
+			for (int i = 0; i < 4; i++) {
+				RedisCache holder = (i % 2 == 0) ? this.cache : other;
+				try (DistributedLock lock = holder.lock(name, Duration.ofSeconds(5))) {
+					lock.acquire(Duration.ofSeconds(5));
+					assertThat(lock.fencingToken()).as(name).isGreaterThan(last);
+					last = lock.fencingToken();
+				}
+			}
+			DistributedLock expiring = this.cache.lock(name, Duration.ofMillis(30));
+			assertThat(expiring.tryAcquire()).isTrue();
+			long expired = expiring.fencingToken();
+			assertThat(expired).isGreaterThan(last);
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> this.cache.exists(name) == 0);
+			try (DistributedLock next = other.lock(name, Duration.ofSeconds(5))) {
+				assertThat(next.tryAcquire()).isTrue();
+				assertThat(next.fencingToken()).isGreaterThan(expired);
+			}
 		}
 	}
 

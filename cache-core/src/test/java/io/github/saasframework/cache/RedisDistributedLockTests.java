@@ -316,9 +316,9 @@ class RedisDistributedLockTests {
 	@Test
 	void withLock_actionLongerThanTtl_keepsLockUntilDone() {
 		AtomicBoolean heldThroughout = new AtomicBoolean(true);
-		this.cache.withLock("job", Duration.ofMillis(150), () -> {
+		this.cache.withLock("job", Duration.ofMillis(400), () -> {
 			DistributedLock competitor = this.cache.lock("job", Duration.ofSeconds(1));
-			for (int i = 0; i < 10; i++) {
+			for (int i = 0; i < 20; i++) {
 				if (competitor.tryAcquire()) {
 					heldThroughout.set(false);
 					competitor.release();

@@ -18,9 +18,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs the whole suite against a {@code redis-server} of its own: starts the server on a
  * free loopback port (never 6379), runs the JMH benchmarks (the port goes to the forks as
- * {@code -Dbench.redis.port}), runs {@link DeleteByPatternHarness} and
- * {@link StampedeHarness} and {@link RefreshAheadHarness}, stops the server and prints
- * the report of {@link BenchmarkReport}.
+ * {@code -Dbench.redis.port}), runs {@link LockHandOffHarness},
+ * {@link DeleteByPatternHarness}, {@link StampedeHarness} and
+ * {@link RefreshAheadHarness}, stops the server and prints the report of
+ * {@link BenchmarkReport}.
  * <p>
  * Options: {@code --quick} (1 fork, 4 × 2 s warm-up, 5 × 1 s measurement, 2 deletion
  * runs; full: 2 forks, 5 × 2 s, 8 × 1 s, 5 runs: on 2 cores the JIT needs the long
@@ -46,8 +47,8 @@ public final class BenchmarkMain {
 		boolean smoke = false;
 		boolean delete = true;
 		boolean stampede = true;
-
 		boolean refresh = true;
+		boolean handOff = true;
 		boolean gc = false;
 		String include = BenchmarkMain.class.getPackageName() + ".*Benchmark.*";
 		Path results = Path.of("benchmarks/target/results");
@@ -60,8 +61,8 @@ public final class BenchmarkMain {
 				case "--include" -> include = args[++i];
 				case "--no-delete" -> delete = false;
 				case "--no-stampede" -> stampede = false;
-
 				case "--no-refresh" -> refresh = false;
+				case "--no-handoff" -> handOff = false;
 				case "--prof-gc" -> gc = true;
 				case "--results" -> results = Path.of(args[++i]);
 				case "--svg" -> svg = Path.of(args[++i]);
@@ -82,6 +83,11 @@ public final class BenchmarkMain {
 				Path jmh = results.resolve("jmh.json");
 				runJmh(redis.port(), include, quick, smoke, gc, jmh);
 				files.add(jmh);
+			}
+			if (handOff) {
+				Path handOffResults = results.resolve("lockhandoff.json");
+				new LockHandOffHarness(smoke ? 10 : (quick ? 30 : 100)).run(handOffResults);
+				files.add(handOffResults);
 			}
 			if (delete) {
 				Path deletion = results.resolve("deletebypattern.json");

@@ -64,6 +64,9 @@ public final class BenchmarkReport {
 					Double.NaN),
 			new Comparison("lock.vs.registry.t8", "LockBenchmark.T8.lockOurs", "LockBenchmark.T8.lockRegistry",
 					Double.NaN),
+			new Comparison("handoff.p50.vs.redisson", "LockHandOffHarness.ours", "LockHandOffHarness.redisson", 1.0),
+			new Comparison("handoff.p50.vs.registry.pubsub", "LockHandOffHarness.ours", "LockHandOffHarness.registry",
+					1.0),
 			new Comparison("deletebypattern.vs.lettuce", "DeleteByPatternHarness.ours",
 					"DeleteByPatternHarness.lettuce", 0.9),
 			new Comparison("deletebypattern.vs.cli", "DeleteByPatternHarness.ours", "DeleteByPatternHarness.cli",
@@ -209,6 +212,19 @@ public final class BenchmarkReport {
 			out.printf(Locale.ROOT, "loads stampede.sync.2x100 ours %s, Spring's RedisCacheManager %s%n",
 					loads(stampedeOurs), (stampedeSpring != null) ? loads(stampedeSpring) : "not run");
 		}
+		for (String contender : List.of("ours", "redisson", "registry")) {
+			Result handOff = this.results.get("LockHandOffHarness." + contender);
+			if (handOff != null) {
+				out.printf(Locale.ROOT, "handoff %s p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n", contender,
+						handOff.primary().score(), secondary(handOff, "handoff.p90"),
+						secondary(handOff, "handoff.p99"));
+			}
+		}
+		Result fairness = this.results.get("LockHandOffHarness.fairness");
+		if (fairness != null) {
+			out.printf(Locale.ROOT, "fairness ours (8 threads x 2 instances): longest wait = %.1f x mean wait%n",
+					fairness.primary().score());
+		}
 		out.println();
 		out.println("# targets");
 		if (stampedeOurs != null) {
@@ -243,6 +259,11 @@ public final class BenchmarkReport {
 	private static double loadsMin(Result result) {
 		Metric min = result.secondary().get("min");
 		return (min != null) ? min.score() : result.primary().score();
+	}
+
+	private static double secondary(Result result, String name) {
+		Metric metric = result.secondary().get(name);
+		return (metric != null) ? metric.score() : Double.NaN;
 	}
 
 	List<Ratio> ratios() {

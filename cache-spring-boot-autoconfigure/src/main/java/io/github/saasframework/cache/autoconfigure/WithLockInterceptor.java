@@ -16,8 +16,11 @@ import org.springframework.util.function.SingletonSupplier;
  * Runs {@link WithLock @WithLock} methods through {@code Cache.withLock}, the one "run
  * under a lock" path: it waits for the lock (throwing {@code LockNotAcquiredException}
  * without calling the method when the wait runs out), keeps the lease alive while the
- * method runs, and releases the lock when the method returns or throws. An empty
- * {@code waitTime} means the {@code Cache}'s own {@link CacheConfig#lockWait() lock wait}
+ * method runs, releases the lock when the method returns or throws, and throws
+ * {@code LockNotHeldException} when the lock was lost while the method ran. Reentrant per
+ * thread (a nested {@code @WithLock} on the same name runs at once); the method reads its
+ * fencing token with {@code HeldLocks.fencingToken(name)}. An empty {@code waitTime}
+ * means the {@code Cache}'s own {@link CacheConfig#lockWait() lock wait}
  * ({@code app.cache.lock.default-wait} for the auto-configured one), so {@code @WithLock}
  * and {@code cache.withLock} always wait alike.
  * <p>

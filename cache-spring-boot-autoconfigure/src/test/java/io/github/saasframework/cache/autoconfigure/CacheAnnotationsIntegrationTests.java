@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.saasframework.cache.Cache;
+import io.github.saasframework.cache.HeldLocks;
 import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
 import io.github.saasframework.cache.annotation.WithLock;
@@ -36,6 +37,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -347,6 +349,19 @@ class CacheAnnotationsIntegrationTests {
 		assertThat(this.jobs.maxConcurrency()).hasValue(1);
 	}
 
+	/**
+	 * A {@code @WithLock} method that calls another on the same name (through the proxy)
+	 * runs it at once, though the inner one has no wait; both read the same fencing
+	 * token.
+	 */
+	@Test
+	void withLockIsReentrant_andTheMethodReadsItsFencingToken() {
+		long[] tokens = this.jobs.outer(1);
+		assertThat(tokens[0]).isPositive().isEqualTo(tokens[1]);
+		assertThat(this.cache.exists("lock:nested:1")).isZero();
+		assertThat(this.jobs.outer(1)[0]).as("the next hold has a greater token").isGreaterThan(tokens[0]);
+	}
+
 	@Test
 	void withLockThrowsLockNotAcquiredWhenWaitRunsOut() {
 		try (DistributedLock held = this.cache.lock("lock:quick:1", Duration.ofSeconds(30))) {
@@ -598,6 +613,20 @@ class CacheAnnotationsIntegrationTests {
 			Thread.sleep(50);
 			this.calls.incrementAndGet();
 			this.running.decrementAndGet();
+		}
+
+		@Autowired
+		@Lazy
+		private JobService self;
+
+		@WithLock(key = "'lock:nested:' + #id", waitTime = "0s")
+		long[] outer(int id) {
+			return new long[] { HeldLocks.fencingToken("lock:nested:" + id), this.self.inner(id) };
+		}
+
+		@WithLock(key = "'lock:nested:' + #id", waitTime = "0s")
+		long inner(int id) {
+			return HeldLocks.fencingToken("lock:nested:" + id);
 		}
 
 		@WithLock(key = "'lock:quick:' + #id", waitTime = "100ms")

@@ -1,0 +1,288 @@
+package io.github.saasframework.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.saasframework.cache.lock.DistributedLock;
+import io.github.saasframework.cache.lock.LockNotHeldException;
+import io.github.saasframework.cache.testsupport.RedisServerExtension;
+import io.github.saasframework.cache.testsupport.RedisServerProcess;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+/**
+ * Locks under faults, each on a {@code redis-server} of the test's own: a server stalled
+ * with {@code SIGSTOP} for longer than the command timeout (500 ms), then resumed with
+ * {@code SIGCONT}; ACL users with few rights. Also the release notification, counted in
+ * the server's own command statistics.
+ */
+class LockFaultTests {
+
+	private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
+
+	private RedisServerProcess server;
+
+	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+
+	private final List<RedisCache> caches = new ArrayList<>();
+
+	@BeforeEach
+	void start() {
+		this.server = RedisServerProcess.start();
+	}
+
+	@AfterEach
+	void stop() {
+		signal("CONT");
+		this.caches.forEach(RedisCache::close);
+		this.factories.forEach(LettuceConnectionFactory::destroy);
+		this.server.stop();
+	}
+
+	/** A cache with a connection factory of its own: another instance of the service. */
+	private RedisCache instance() {
+		LettuceConnectionFactory factory = RedisServerExtension.connectionFactory(this.server, COMMAND_TIMEOUT);
+		this.factories.add(factory);
+		return warm(track(RedisCache.create(factory,
+				CacheConfig.builder()
+					.keyPrefix("faults")
+					.lockRetryInterval(Duration.ofMillis(20))
+					.lockWait(Duration.ofSeconds(5))
+					.build())));
+	}
+
+	/**
+	 * Connects before the test stalls anything (on a busy machine the first connection
+	 * may take longer than the 500 ms timeout).
+	 */
+	private static RedisCache warm(RedisCache cache) {
+		Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> cache.exists("warm") >= 0);
+		return cache;
+	}
+
+	private RedisCache track(RedisCache cache) {
+		this.caches.add(cache);
+		return cache;
+	}
+
+	private void signal(String signal) {
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(this.server.pid())).start();
+			assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Stalls the server for {@code millis} on a background thread, starting now. */
+	private CompletableFuture<Void> stallFor(long millis) {
+		signal("STOP");
+		return CompletableFuture.runAsync(() -> {
+			try {
+				Thread.sleep(millis);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				signal("CONT");
+			}
+		});
+	}
+
+	/**
+	 * Issue: one timed-out extend ended the refresh loop for good; with a 1.5 s lease and
+	 * a 0.8 s stall another instance took the lock while the action still ran. Here: a 2
+	 * s lease (extends every 667 ms), a 1.2 s stall from 0.3 s on, so the first extend
+	 * waits longer than the 500 ms timeout. Now the failed extend is retried while the
+	 * lease has time left: nobody else gets the lock.
+	 */
+	@Test
+	void stallShorterThanLease_extendIsRetried_noOtherInstanceEnters() throws Exception {
+		RedisCache holder = instance();
+		RedisCache competitor = instance();
+		AtomicInteger competitorEntries = new AtomicInteger();
+		String result = holder.withLock("job", Duration.ofMillis(2000), () -> {
+			CompletableFuture<Void> stall = null;
+			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4500);
+			long stallAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+			while (System.nanoTime() < end) {
+				if (stall == null && System.nanoTime() > stallAt) {
+					stall = stallFor(1200);
+				}
+				// the competitor tries only while the server answers (an attempt that
+				// times
+				// out is the ghost-lock case, tested on its own below)
+				if (stall == null || stall.isDone()) {
+					try (DistributedLock other = competitor.lock("job", Duration.ofSeconds(10))) {
+						if (other.tryAcquire()) {
+							competitorEntries.incrementAndGet();
+						}
+					}
+					catch (DataAccessException ex) {
+						// a reply that arrives late just after the stall
+					}
+				}
+				Thread.sleep(50);
+			}
+			stall.get(10, TimeUnit.SECONDS);
+			return "done";
+		});
+		assertThat(competitorEntries).as("times another instance held the lock while the action ran").hasValue(0);
+		assertThat(result).isEqualTo("done");
+	}
+
+	/**
+	 * Issue: a lease lost during the action was only logged and the action's result was
+	 * returned as if nothing happened. Now the caller gets LockNotHeldException.
+	 */
+	@Test
+	void stallLongerThanLease_withLockThrowsLockNotHeld() {
+		RedisCache holder = instance();
+		AtomicBoolean actionCompleted = new AtomicBoolean();
+		assertThatExceptionOfType(LockNotHeldException.class)
+			.isThrownBy(() -> holder.withLock("job", Duration.ofMillis(1000), () -> {
+				stallFor(1600).get(10, TimeUnit.SECONDS);
+				Thread.sleep(300);
+				actionCompleted.set(true);
+				return "result";
+			}))
+			.withMessageContaining("'job'")
+			.withMessageContaining("was lost while its action ran");
+		assertThat(actionCompleted).isTrue();
+	}
+
+	/**
+	 * Issue: an acquire that timed out during a stall left a ghost lock: its SET landed
+	 * afterwards and blocked every other owner for the whole TTL. Now the failed acquire
+	 * removes its own token.
+	 */
+	@Test
+	void acquireTimedOut_leavesNoGhostLock() throws Exception {
+		RedisCache first = instance();
+		RedisCache second = instance();
+		DistributedLock lock = first.lock("job", Duration.ofSeconds(30));
+		CompletableFuture<Void> stall = stallFor(800);
+		assertThatExceptionOfType(DataAccessException.class).isThrownBy(lock::tryAcquire);
+		stall.get(10, TimeUnit.SECONDS);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> first.exists("job") == 0);
+		assertThat(lock.isHeld()).isFalse();
+		DistributedLock other = second.lock("job", Duration.ofSeconds(30));
+		assertThat(other.tryAcquire()).as("another owner is not blocked by a ghost").isTrue();
+		other.release();
+	}
+
+	/** A retry of an attempt whose reply was lost finds its own token and holds. */
+	@Test
+	void acquireScript_isIdempotentForItsOwnToken() {
+		RedisCache cache = instance();
+		RedisDistributedLock lock = (RedisDistributedLock) cache.lock("job", Duration.ofSeconds(30));
+		assertThat(lock.tryAcquire()).isTrue();
+		long token = lock.fencingToken();
+		byte[][] keys = { lock.rawKey(),
+				RedisDistributedLock.fenceKey(lock.redisKey()).getBytes(StandardCharsets.UTF_8) };
+		RedisCalls redis = new RedisCalls(this.factories.get(0));
+		long again = redis.eval(LuaScripts.LOCK_ACQUIRE, keys, lock.token(), RedisCalls.ascii(30_000),
+				RedisCalls.ascii(60_000));
+		assertThat(again).as("the same token, issued once").isEqualTo(token);
+		assertThat(redis.eval(LuaScripts.LOCK_ACQUIRE, keys, RedisCalls.newToken(), RedisCalls.ascii(30_000),
+				RedisCalls.ascii(60_000)))
+			.as("another owner: not acquired, told the remaining lease")
+			.isLessThan(-2);
+		lock.release();
+	}
+
+	/**
+	 * Issue: a release by an ACL user without DEL failed inside Lua and withLock logged a
+	 * misleading 'was no longer held'. Now release throws the permission error as is, and
+	 * a user without rights on pub/sub channels still releases (the notification is best
+	 * effort).
+	 */
+	@Test
+	void aclUsers_releaseFailsWithThePermissionError_orReleasesWithoutChannelRights() {
+		this.server.command("ACL", "SETUSER", "nodel", "on", ">secret", "~*", "resetchannels", "+@all", "-del");
+		this.server.command("ACL", "SETUSER", "nochannels", "on", ">secret", "~*", "resetchannels", "+@all");
+		RedisCache noDel = user("nodel");
+		DistributedLock lock = noDel.lock("job", Duration.ofSeconds(30));
+		assertThat(lock.tryAcquire()).isTrue();
+		assertThatExceptionOfType(DataAccessException.class).isThrownBy(lock::release)
+			.satisfies((ex) -> assertThat(ex.getMostSpecificCause().getMessage()).contains("can't run this command")
+				.doesNotContain("not held"));
+		RedisCache noChannels = user("nochannels");
+		DistributedLock other = noChannels.lock("job2", Duration.ofSeconds(30));
+		assertThat(other.tryAcquire()).isTrue();
+		assertThatNoException().isThrownBy(other::release);
+		assertThat(noChannels.exists("job2")).isZero();
+	}
+
+	/**
+	 * A waiter in another instance is woken by the release notification: while the holder
+	 * keeps the lock for 3 s, a waiter with a 50 ms retry interval would make about 60
+	 * attempts by polling; listening for the release it makes a handful, and the one
+	 * after the release takes the lock.
+	 */
+	@Test
+	void waiterInAnotherInstance_isWokenByTheRelease_notByPolling() throws Exception {
+		RedisCache holderInstance = instance();
+		// no fault here: a timeout that a busy machine cannot miss when it connects
+		LettuceConnectionFactory factory = RedisServerExtension.connectionFactory(this.server, Duration.ofSeconds(5));
+		this.factories.add(factory);
+		RedisCache waiterInstance = warm(track(RedisCache.create(factory,
+				CacheConfig.builder().keyPrefix("faults").lockRetryInterval(Duration.ofMillis(50)).build())));
+		DistributedLock holder = holderInstance.lock("handoff", Duration.ofSeconds(30));
+		assertThat(holder.tryAcquire()).isTrue();
+		DistributedLock waiter = waiterInstance.lock("handoff", Duration.ofSeconds(30));
+		CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> waiter.acquire(Duration.ofSeconds(20)));
+		Thread.sleep(500);
+		assertThat(waiting).isNotDone();
+		this.server.command("CONFIG", "RESETSTAT");
+		Thread.sleep(3000);
+		holder.release();
+		waiting.get(10, TimeUnit.SECONDS);
+		assertThat(waiter.isHeld()).isTrue();
+		assertThat(calls("evalsha") + calls("set")).as("acquire attempts + the release, in 3 s of waiting")
+			.isLessThanOrEqualTo(15);
+		waiter.release();
+	}
+
+	private long calls(String command) {
+		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)")
+			.matcher(this.server.command("INFO", "commandstats"));
+		return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+	}
+
+	private RedisCache user(String name) {
+		RedisStandaloneConfiguration standalone = new RedisStandaloneConfiguration(this.server.host(),
+				this.server.port());
+		standalone.setUsername(name);
+		standalone.setPassword("secret");
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(standalone,
+				LettuceClientConfiguration.builder().commandTimeout(COMMAND_TIMEOUT).build());
+		factory.afterPropertiesSet();
+		factory.start();
+		this.factories.add(factory);
+		return warm(track(RedisCache.create(factory, CacheConfig.builder().keyPrefix("acl").build())));
+	}
+
+}
