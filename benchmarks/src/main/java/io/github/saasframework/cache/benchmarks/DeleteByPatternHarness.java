@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,6 @@ import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.ProtocolKeyword;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -300,38 +296,10 @@ public final class DeleteByPatternHarness {
 	}
 
 	private void write(Map<String, List<double[]>> samples, Path out) throws IOException {
-		JsonMapper mapper = JsonMapper.builder().build();
-		ArrayNode results = mapper.createArrayNode();
-		for (Map.Entry<String, List<double[]>> entry : samples.entrySet()) {
-			List<double[]> runs = entry.getValue();
-			ObjectNode result = results.addObject();
-			result.put("benchmark", NAME + "." + entry.getKey());
-			result.put("mode", "ss");
-			result.put("threads", 1);
-			result.put("forks", 1);
-			result.put("measurementIterations", runs.size());
-			result.set("primaryMetric", metric(mapper, runs, 0, "ms/op"));
-			ObjectNode secondary = result.putObject("secondaryMetrics");
-			secondary.set("get.p99", metric(mapper, runs, 1, "ms"));
-			secondary.set("get.max", metric(mapper, runs, 2, "ms"));
-			secondary.set("server.max", metric(mapper, runs, 3, "ms"));
-		}
-		Files.createDirectories(out.toAbsolutePath().getParent());
-		mapper.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), results);
-	}
-
-	private static ObjectNode metric(JsonMapper mapper, List<double[]> runs, int index, String unit) {
-		double[] values = runs.stream().mapToDouble((run) -> run[index]).toArray();
-		double mean = Arrays.stream(values).average().orElse(Double.NaN);
-		double variance = (values.length > 1)
-				? Arrays.stream(values).map((v) -> (v - mean) * (v - mean)).sum() / (values.length - 1) : 0;
-		ObjectNode metric = mapper.createObjectNode();
-		metric.put("score", mean);
-		metric.put("scoreError", Math.sqrt(variance));
-		metric.put("scoreUnit", unit);
-		ArrayNode raw = metric.putArray("rawData").addArray();
-		Arrays.stream(values).forEach(raw::add);
-		return metric;
+		new HarnessResults(NAME, "ss", "ms/op").secondary("get.p99", "ms")
+			.secondary("get.max", "ms")
+			.secondary("server.max", "ms")
+			.write(samples, out);
 	}
 
 	/** The LATENCY command, which Lettuce has no constant for. */

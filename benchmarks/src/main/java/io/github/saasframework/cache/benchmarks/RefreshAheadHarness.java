@@ -1,7 +1,6 @@
 package io.github.saasframework.cache.benchmarks;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +15,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.github.saasframework.cache.RedisCache;
 import io.github.saasframework.cache.RememberPolicy;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -135,39 +131,11 @@ public final class RefreshAheadHarness {
 	}
 
 	private void write(Map<String, List<double[]>> samples, Path out) throws IOException {
-		JsonMapper mapper = JsonMapper.builder().build();
-		ArrayNode results = mapper.createArrayNode();
-		for (Map.Entry<String, List<double[]>> entry : samples.entrySet()) {
-			List<double[]> runs = entry.getValue();
-			ObjectNode result = results.addObject();
-			result.put("benchmark", NAME + "." + entry.getKey());
-			result.put("mode", "sample");
-			result.put("threads", 1);
-			result.put("forks", 1);
-			result.put("measurementIterations", runs.size());
-			result.set("primaryMetric", metric(mapper, runs, 0, "ms (p99)"));
-			ObjectNode secondary = result.putObject("secondaryMetrics");
-			secondary.set("p50", metric(mapper, runs, 1, "ms"));
-			secondary.set("p999", metric(mapper, runs, 2, "ms"));
-			secondary.set("max", metric(mapper, runs, 3, "ms"));
-			secondary.set("loads", metric(mapper, runs, 4, "#"));
-		}
-		Files.createDirectories(out.toAbsolutePath().getParent());
-		mapper.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), results);
-	}
-
-	private static ObjectNode metric(JsonMapper mapper, List<double[]> runs, int index, String unit) {
-		double[] values = runs.stream().mapToDouble((run) -> run[index]).toArray();
-		double mean = Arrays.stream(values).average().orElse(Double.NaN);
-		double variance = (values.length > 1)
-				? Arrays.stream(values).map((v) -> (v - mean) * (v - mean)).sum() / (values.length - 1) : 0;
-		ObjectNode metric = mapper.createObjectNode();
-		metric.put("score", mean);
-		metric.put("scoreError", Math.sqrt(variance));
-		metric.put("scoreUnit", unit);
-		ArrayNode raw = metric.putArray("rawData").addArray();
-		Arrays.stream(values).forEach(raw::add);
-		return metric;
+		new HarnessResults(NAME, "sample", "ms (p99)").secondary("p50", "ms")
+			.secondary("p999", "ms")
+			.secondary("max", "ms")
+			.secondary("loads", "#")
+			.write(samples, out);
 	}
 
 }
