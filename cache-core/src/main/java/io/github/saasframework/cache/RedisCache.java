@@ -586,10 +586,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 	public void rename(String oldKey, String newKey) {
 		byte[] from = rawKey(oldKey, "oldKey");
 		byte[] to = rawKey(newKey, "newKey");
-		if (this.redis.isCluster()) {
-			requireSameSlot(oldKey, from, newKey, to);
-		}
-		this.redis.rename(from, to);
+		this.redis.rename(from, to, () -> requireSameSlot(oldKey, from, newKey, to));
 	}
 
 	// ---------------------------------------------------------------- namespaces

@@ -76,10 +76,6 @@ final class RedisCalls {
 		});
 	}
 
-	boolean isCluster() {
-		return execute((connection) -> connection instanceof RedisClusterConnection);
-	}
-
 	byte @Nullable [] get(byte[] key) {
 		return execute((connection) -> connection.stringCommands().get(key));
 	}
@@ -148,8 +144,15 @@ final class RedisCalls {
 		return execute((connection) -> connection.stringCommands().incrBy(key, delta));
 	}
 
-	void rename(byte[] from, byte[] to) {
+	/**
+	 * {@code RENAME}, one connection: {@code clusterCheck} runs first when the connection
+	 * is to a Redis Cluster (and may refuse by throwing, before anything is sent).
+	 */
+	void rename(byte[] from, byte[] to, Runnable clusterCheck) {
 		execute((connection) -> {
+			if (connection instanceof RedisClusterConnection) {
+				clusterCheck.run();
+			}
 			connection.keyCommands().rename(from, to);
 			return null;
 		});

@@ -69,12 +69,23 @@ class ConnectionResilienceTests {
 
 	@Test
 	void afterALongOutageCallsWorkAgainWithinAboutTheCappedDelay() {
-		this.contextRunner.run((context) -> {
+		assertThat(reconnectMillisAfter9sOutage(this.contextRunner))
+			// a behaviour bound, not a speed claim: Lettuce's own back-off (1, 2, 4, ...
+			// ms
+			// apart) retries 8.2 s into the outage, then 16.4 s in, that is about 7 s
+			// after
+			// the server is back; capped at 1 s it retries at least every second
+			.isLessThan(4000);
+	}
+
+	private long reconnectMillisAfter9sOutage(ApplicationContextRunner runner) {
+		long[] millis = new long[1];
+		runner.run((context) -> {
 			Cache cache = context.getBean(Cache.class);
 			cache.set("k", "before");
 			this.server.stop();
-			// long enough for Lettuce's default back-off to reach 8 s between attempts
-			sleep(6000);
+			// the outage itself: it must last past Lettuce's retry at 8.2 s
+			sleep(9000);
 			this.server.restart();
 			long restarted = System.nanoTime();
 			Awaitility.await()
@@ -82,11 +93,10 @@ class ConnectionResilienceTests {
 				.pollInterval(Duration.ofMillis(50))
 				.ignoreExceptions()
 				.until(() -> cache.get("k", String.class).isEmpty());
-			long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
-			// a behaviour bound, not a speed claim: Lettuce's default would next retry
-			// about 6 s after the restart; the 1 s cap (plus one command timeout) wins
-			assertThat(millis).isLessThan(3000);
+			millis[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
 		});
+		System.out.println("calls worked again " + millis[0] + " ms after the restart");
+		return millis[0];
 	}
 
 	@Test
