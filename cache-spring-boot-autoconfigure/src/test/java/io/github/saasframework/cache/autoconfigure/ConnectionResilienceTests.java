@@ -68,14 +68,12 @@ class ConnectionResilienceTests {
 	}
 
 	@Test
-	void afterALongOutageCallsWorkAgainWithinAboutTheCappedDelay() {
-		assertThat(reconnectMillisAfter9sOutage(this.contextRunner))
-			// a behaviour bound, not a speed claim: Lettuce's own back-off (1, 2, 4, ...
-			// ms
-			// apart) retries 8.2 s into the outage, then 16.4 s in, that is about 7 s
-			// after
-			// the server is back; capped at 1 s it retries at least every second
-			.isLessThan(4000);
+	void afterALongOutageCallsWorkAgainWithinAboutASecond() {
+		// a behaviour bound, not a speed claim: also after an outage long enough for
+		// Lettuce's back-off to have grown to seconds. Measured here: 0.4 s with the 1 s
+		// cap, and 0.1 s with Lettuce's own back-off too, so this test holds the promise
+		// and reconnectBackOffIsCappedByTheProperty holds the cap.
+		assertThat(reconnectMillisAfter9sOutage(this.contextRunner)).isLessThan(2000);
 	}
 
 	private long reconnectMillisAfter9sOutage(ApplicationContextRunner runner) {
