@@ -1,5 +1,7 @@
 package io.github.saasframework.cache;
 
+import java.util.function.LongSupplier;
+
 /**
  * Receives what a {@link RedisCache} does, for metrics: the auto-configuration binds it
  * to Micrometer when Micrometer is on the classpath. Every method has an empty default,
@@ -108,6 +110,37 @@ public interface CacheMetricsRecorder {
 	 * @param prefix the cache's prefix
 	 */
 	default void recordRefreshSkipped(String prefix) {
+	}
+
+	/**
+	 * Records reads that the near cache answered from memory ({@code hits}) or had to
+	 * send to Redis ({@code misses}). Every such read is recorded by
+	 * {@link #recordGets(String, int, int)} as well, as a hit or miss of the cache.
+	 * @param prefix the cache's prefix
+	 * @param hits how many keys were answered from memory
+	 * @param misses how many keys were read from Redis
+	 * @since 0.2.0
+	 */
+	default void recordNearCacheGets(String prefix, int hits, int misses) {
+	}
+
+	/**
+	 * Records entries removed from the near cache because Redis reported a change (a
+	 * write by any client, an expiry, an eviction) or because the near cache was emptied
+	 * (a flush, a lost invalidation connection, a topology change).
+	 * @param count how many entries were removed
+	 * @since 0.2.0
+	 */
+	default void recordNearCacheInvalidations(long count) {
+	}
+
+	/**
+	 * Called once when a cache with a near cache is created, with a way to read its
+	 * current number of entries (for a gauge).
+	 * @param size the current number of entries
+	 * @since 0.2.0
+	 */
+	default void bindNearCacheSize(LongSupplier size) {
 	}
 
 }

@@ -11,7 +11,7 @@ import java.time.Duration;
  * Defaults: no metrics, no observer; distributed single-flight on with a 10 s load lease
  * and a 5 s wait; fail-open off (the Spring Boot starter turns it on, see
  * {@code app.cache.remember.fail-open}); null caching off with a 30 s null TTL; no TTL
- * jitter.
+ * jitter; no near cache.
  *
  * @since 0.1.0
  */
@@ -43,6 +43,12 @@ public final class CacheOptions {
 
 	private final int batchChunkSize;
 
+	private final boolean nearCache;
+
+	private final int nearCacheMaxEntries;
+
+	private final Duration nearCacheMaxAge;
+
 	private CacheOptions(Builder builder) {
 		this.metricsRecorder = builder.metricsRecorder;
 		this.observer = builder.observer;
@@ -56,6 +62,9 @@ public final class CacheOptions {
 		this.prefixMetricsLimit = builder.prefixMetricsLimit;
 		this.maxValueBytes = builder.maxValueBytes;
 		this.batchChunkSize = builder.batchChunkSize;
+		this.nearCache = builder.nearCache;
+		this.nearCacheMaxEntries = builder.nearCacheMaxEntries;
+		this.nearCacheMaxAge = builder.nearCacheMaxAge;
 	}
 
 	/**
@@ -185,6 +194,39 @@ public final class CacheOptions {
 	}
 
 	/**
+	 * Whether values read from Redis are kept in process memory (a near cache) and
+	 * answered from there until Redis reports a change: {@code get}, {@code getAll},
+	 * {@code remember} and {@code lookup} hits of a key read before then cost no Redis
+	 * command. Coherence comes from Redis itself (RESP3 {@code CLIENT TRACKING} in
+	 * broadcasting mode for the cache's key prefix, one connection per master): a change
+	 * of a key by any client, an expiry, an eviction or a flush removes it from memory,
+	 * and the whole near cache is emptied when that connection is lost. Needs Redis 6 or
+	 * later and Lettuce.
+	 * @return {@code false} by default
+	 */
+	public boolean nearCache() {
+		return this.nearCache;
+	}
+
+	/**
+	 * How many entries the near cache holds at most; beyond that, entries used least
+	 * recently (and least often) leave first.
+	 * @return 10 000 by default
+	 */
+	public int nearCacheMaxEntries() {
+		return this.nearCacheMaxEntries;
+	}
+
+	/**
+	 * How long an entry is answered from memory at most, whatever its Redis TTL (which it
+	 * never outlives either).
+	 * @return 10 minutes by default
+	 */
+	public Duration nearCacheMaxAge() {
+		return this.nearCacheMaxAge;
+	}
+
+	/**
 	 * Builds {@link CacheOptions}. Not thread-safe.
 	 *
 	 * @since 0.1.0
@@ -214,6 +256,12 @@ public final class CacheOptions {
 		private int maxValueBytes;
 
 		private int batchChunkSize = 1000;
+
+		private boolean nearCache;
+
+		private int nearCacheMaxEntries = 10_000;
+
+		private Duration nearCacheMaxAge = Duration.ofMinutes(10);
 
 		private Builder() {
 		}
@@ -344,6 +392,39 @@ public final class CacheOptions {
 		public Builder batchChunkSize(int batchChunkSize) {
 			Arguments.require(batchChunkSize > 0, "batchChunkSize must be positive: %s", batchChunkSize);
 			this.batchChunkSize = batchChunkSize;
+			return this;
+		}
+
+		/**
+		 * Sets whether values read from Redis are kept in process memory, coherent
+		 * through Redis's client tracking.
+		 * @param nearCache {@code true} to keep a near cache
+		 * @return this builder
+		 * @see CacheOptions#nearCache()
+		 */
+		public Builder nearCache(boolean nearCache) {
+			this.nearCache = nearCache;
+			return this;
+		}
+
+		/**
+		 * Sets how many entries the near cache holds at most.
+		 * @param nearCacheMaxEntries positive
+		 * @return this builder
+		 */
+		public Builder nearCacheMaxEntries(int nearCacheMaxEntries) {
+			Arguments.require(nearCacheMaxEntries > 0, "nearCacheMaxEntries must be positive: %s", nearCacheMaxEntries);
+			this.nearCacheMaxEntries = nearCacheMaxEntries;
+			return this;
+		}
+
+		/**
+		 * Sets how long an entry is answered from memory at most.
+		 * @param nearCacheMaxAge positive
+		 * @return this builder
+		 */
+		public Builder nearCacheMaxAge(Duration nearCacheMaxAge) {
+			this.nearCacheMaxAge = Arguments.requirePositive(nearCacheMaxAge, "nearCacheMaxAge");
 			return this;
 		}
 
