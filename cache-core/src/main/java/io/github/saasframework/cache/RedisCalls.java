@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
-import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
@@ -30,7 +29,9 @@ import org.springframework.data.redis.core.types.Expiration;
  * the factory (with Lettuce, a view of the one shared native connection), runs the
  * command, gives the connection back, and lets Spring Data translate failures into
  * {@code DataAccessException}s. One method per operation, on raw bytes; values are
- * encoded and decoded by the callers.
+ * encoded and decoded by the callers. The hot single-key calls ({@code get}, {@code set},
+ * {@code getWithTtl}) skip the per-call connection and go straight to Lettuce's shared
+ * native connection ({@link NativeCommands}), with the same timeout and exceptions.
  * <p>
  * Also the one place for owner tokens (locks and load leases) and for mapping a TTL in
  * milliseconds ({@link TtlPolicy#PERSISTENT} for none) to Redis's expiration.
@@ -43,10 +44,11 @@ final class RedisCalls {
 
 	private final RedisConnectionFactory factory;
 
-	private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> sharedAsync;
+	private final @Nullable NativeCommands nativeCommands;
 
 	RedisCalls(RedisConnectionFactory factory) {
 		this.factory = factory;
+		this.nativeCommands = NativeCommands.of(factory);
 	}
 
 	RedisConnectionFactory factory() {
@@ -77,6 +79,10 @@ final class RedisCalls {
 	}
 
 	byte @Nullable [] get(byte[] key) {
+		NativeCommands fast = fastPath();
+		if (fast != null) {
+			return fast.get(key);
+		}
 		return execute((connection) -> connection.stringCommands().get(key));
 	}
 
@@ -86,7 +92,9 @@ final class RedisCalls {
 	 * @return {@code null} when the key does not exist
 	 */
 	@Nullable StoredEntry getWithTtl(byte[] key) {
-		List<Object> reply = execute((connection) -> LuaScripts.GET_WITH_TTL.run(connection, ReturnType.MULTI, key));
+		NativeCommands fast = fastPath();
+		List<Object> reply = (fast != null) ? fast.evalMulti(LuaScripts.GET_WITH_TTL, key)
+				: execute((connection) -> LuaScripts.GET_WITH_TTL.run(connection, ReturnType.MULTI, key));
 		if (reply == null || reply.size() < 2 || !(reply.get(0) instanceof byte[] value)) {
 			return null;
 		}
@@ -101,6 +109,10 @@ final class RedisCalls {
 
 	/** {@code SET key value [PX millis] [NX]}; whether it was written. */
 	boolean set(byte[] key, byte[] value, long millis, SetCondition condition) {
+		NativeCommands fast = fastPath();
+		if (fast != null && NativeCommands.supports(condition)) {
+			return fast.set(key, value, millis, condition);
+		}
 		Expiration expiration = expiration(millis);
 		return Boolean.TRUE
 			.equals(execute((connection) -> connection.stringCommands().set(key, value, condition, expiration)));
@@ -239,8 +251,21 @@ final class RedisCalls {
 		return (millis == TtlPolicy.PERSISTENT) ? Expiration.persistent() : Expiration.milliseconds(millis);
 	}
 
+	/**
+	 * The fast path for single-key calls, when the factory shares a native connection.
+	 */
+	private @Nullable NativeCommands fastPath() {
+		NativeCommands fast = this.nativeCommands;
+		return (fast != null && fast.applies()) ? fast : null;
+	}
+
 	@SuppressWarnings("unchecked")
 	private @Nullable RedisClusterAsyncCommands<byte[], byte[]> sharedAsyncCommands() {
+		NativeCommands fast = fastPath();
+		if (fast != null) {
+			return fast.commands();
+		}
+		// a factory that validates its shared connection on each use
 		if (this.factory instanceof LettuceConnectionFactory lettuce && lettuce.getShareNativeConnection()) {
 			// the shared native connection outlives the LettuceConnection that hands it
 			// out
@@ -259,11 +284,6 @@ final class RedisCalls {
 		}
 		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
 				: failure;
-		if (cause instanceof RedisException && String.valueOf(cause.getMessage()).contains("closed")) {
-			// the factory was reset or destroyed: fetch its shared connection again next
-			// time
-			this.sharedAsync = null;
-		}
 		if (cause instanceof RuntimeException runtime) {
 			DataAccessException translated = this.factory.translateExceptionIfPossible(runtime);
 			result.completeExceptionally((translated != null) ? translated : runtime);
