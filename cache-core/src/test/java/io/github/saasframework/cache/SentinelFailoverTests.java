@@ -11,8 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -20,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own. A bounded loop of set/get/remember/lock calls runs while the master process is
  * killed; the cache must carry on against the promoted replica without a new connection
  * factory, and no call may hang past the command timeout. The window of failed calls is
- * measured and printed (the README quotes it).
+ * measured and printed (the README quotes it). Get and set run on the shared native
+ * connection ({@link NativeCommands}) before and after the failover.
  */
 class SentinelFailoverTests {
 
@@ -31,12 +30,12 @@ class SentinelFailoverTests {
 
 	private static RedisSentinelProcesses sentinel;
 
-	private static LettuceConnectionFactory factory;
+	private static CountingConnectionFactory factory;
 
 	@BeforeAll
 	static void start() {
 		sentinel = RedisSentinelProcesses.start();
-		factory = sentinel.connectionFactory(COMMAND_TIMEOUT);
+		factory = CountingConnectionFactory.start(sentinel.configuration(), COMMAND_TIMEOUT);
 	}
 
 	@AfterAll
@@ -59,6 +58,7 @@ class SentinelFailoverTests {
 			assertThat(round(cache, i, calls)).isTrue();
 		}
 		assertThat(calls).allMatch(Call::succeeded);
+		assertGetAndSetTakeTheFastPath(cache);
 
 		long killedAt = System.nanoTime();
 		sentinel.initialMaster().kill();
@@ -90,7 +90,19 @@ class SentinelFailoverTests {
 		// what was written after the failover is on the new master
 		cache.set("after", "written", Duration.ofMinutes(1));
 		assertThat(cache.get("after", String.class)).contains("written");
+		assertThat(sentinel.initialReplica().command("GET", "failover:after")).contains("written");
+		assertGetAndSetTakeTheFastPath(cache);
 		assertThat(cache.flushPrefix()).isPositive();
+	}
+
+	/** Get and set answer without taking a connection from the factory per call. */
+	private static void assertGetAndSetTakeTheFastPath(Cache cache) {
+		int connections = factory.connections();
+		for (int i = 0; i < 10; i++) {
+			cache.set("fast" + i, "v" + i, Duration.ofMinutes(1));
+			assertThat(cache.get("fast" + i, String.class)).contains("v" + i);
+		}
+		assertThat(factory.connections()).as("get and set on the shared native connection").isEqualTo(connections);
 	}
 
 	/** One round of traffic; true if every call of it succeeded. */
