@@ -42,9 +42,20 @@ final class NativeCommands {
 	 */
 	private static final String REFUSED_BY_CLOSED_CONNECTION = "Connection is closed";
 
+	// non-capturing, so that a call allocates no command object
+	private static final Command<byte[]> GET = (commands, key, value, args) -> commands.get(key);
+
+	private static final Command<String> SET = (commands, key, value, args) -> commands.set(key, value, args);
+
 	private final LettuceConnectionFactory factory;
 
 	private volatile @Nullable Shared shared;
+
+	/**
+	 * The arguments of the last {@code SET}, used again while its TTL and condition
+	 * repeat (as the default TTL does); Lettuce only reads them.
+	 */
+	private volatile @Nullable LastSetArgs lastSetArgs;
 
 	private NativeCommands(LettuceConnectionFactory factory) {
 		this.factory = factory;
@@ -79,22 +90,31 @@ final class NativeCommands {
 	}
 
 	byte @Nullable [] get(byte[] key) {
-		return call((commands) -> commands.get(key));
+		return call(GET, key, null, null);
 	}
 
 	/** {@code SET key value [PX millis] [NX|XX]}; whether it was written. */
 	boolean set(byte[] key, byte[] value, long millis, SetCondition condition) {
+		return "OK".equals(call(SET, key, value, setArgs(millis, condition.getKeyCondition())));
+	}
+
+	private SetArgs setArgs(long millis, SetCondition.KeyCondition condition) {
+		LastSetArgs last = this.lastSetArgs;
+		if (last != null && last.millis == millis && last.condition == condition) {
+			return last.args;
+		}
 		SetArgs args = new SetArgs();
 		if (millis != TtlPolicy.PERSISTENT) {
 			args.px(millis);
 		}
-		switch (condition.getKeyCondition()) {
+		switch (condition) {
 			case IF_ABSENT -> args.nx();
 			case IF_PRESENT -> args.xx();
 			case UPSERT -> {
 			}
 		}
-		return "OK".equals(call((commands) -> commands.set(key, value, args)));
+		this.lastSetArgs = new LastSetArgs(millis, condition, args);
+		return args;
 	}
 
 	/**
@@ -105,13 +125,15 @@ final class NativeCommands {
 		byte[][] keys = { key };
 		List<Object> reply;
 		try {
-			reply = call((commands) -> commands.evalsha(script.sha1(), ScriptOutputType.MULTI, keys));
+			reply = call((commands, k, v, a) -> commands.evalsha(script.sha1(), ScriptOutputType.MULTI, keys), key,
+					null, null);
 		}
 		catch (DataAccessException ex) {
 			if (!LuaScripts.isNoScript(ex)) {
 				throw ex;
 			}
-			reply = call((commands) -> commands.eval(script.source(), ScriptOutputType.MULTI, keys));
+			reply = call((commands, k, v, a) -> commands.eval(script.source(), ScriptOutputType.MULTI, keys), key, null,
+					null);
 		}
 		if (reply != null) {
 			for (Object element : reply) {
@@ -123,13 +145,13 @@ final class NativeCommands {
 		return reply;
 	}
 
-	private <T> @Nullable T call(Command<T> command) {
+	private <T> @Nullable T call(Command<T> command, byte[] key, byte @Nullable [] value, @Nullable SetArgs args) {
 		Shared current = this.shared;
 		if (current == null) {
 			current = renew(null);
 		}
 		try {
-			return current.send(command, timeoutMillis());
+			return current.send(command, key, value, args, timeoutMillis());
 		}
 		catch (NeverSent refused) {
 			// the factory closed the connection (reset or stop) before the command was
@@ -139,7 +161,7 @@ final class NativeCommands {
 				throw translate(refused.getCause());
 			}
 			try {
-				return renewed.send(command, timeoutMillis());
+				return renewed.send(command, key, value, args, timeoutMillis());
 			}
 			catch (NeverSent again) {
 				throw translate(again.getCause());
@@ -209,11 +231,16 @@ final class NativeCommands {
 
 	}
 
+	/** One command on one key; {@code value} and {@code args} for {@code SET}. */
 	@FunctionalInterface
 	private interface Command<T> {
 
-		RedisFuture<T> send(RedisClusterAsyncCommands<byte[], byte[]> commands);
+		RedisFuture<T> send(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key, byte @Nullable [] value,
+				@Nullable SetArgs args);
 
+	}
+
+	private record LastSetArgs(long millis, SetCondition.KeyCondition condition, SetArgs args) {
 	}
 
 	/**
@@ -241,10 +268,11 @@ final class NativeCommands {
 		 * @throws NeverSent if the connection is closed for good and the command was
 		 * never written to it
 		 */
-		<T> @Nullable T send(Command<T> command, long timeoutMillis) {
+		<T> @Nullable T send(Command<T> command, byte[] key, byte @Nullable [] value, @Nullable SetArgs args,
+				long timeoutMillis) {
 			RedisFuture<T> future;
 			try {
-				future = command.send(this.commands);
+				future = command.send(this.commands, key, value, args);
 			}
 			catch (RuntimeException ex) {
 				// thrown before the command was handed to the channel (on a closed
