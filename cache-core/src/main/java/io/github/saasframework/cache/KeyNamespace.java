@@ -15,6 +15,8 @@ final class KeyNamespace {
 
 	private final String keyStart;
 
+	private final byte[] rawKeyStart;
+
 	private final String escapedKeyStart;
 
 	private final String metricsPrefix;
@@ -27,6 +29,7 @@ final class KeyNamespace {
 		this.prefix = prefix;
 		this.metricsPrefix = metricsPrefix;
 		this.keyStart = prefix.isEmpty() ? "" : prefix + SEPARATOR;
+		this.rawKeyStart = this.keyStart.getBytes(StandardCharsets.UTF_8);
 		this.escapedKeyStart = escapeGlob(this.keyStart);
 	}
 
@@ -57,8 +60,22 @@ final class KeyNamespace {
 		return this.keyStart.isEmpty() ? key : this.keyStart.concat(key);
 	}
 
+	/**
+	 * The Redis key in UTF-8. An ASCII key (the usual case) is copied straight after the
+	 * encoded prefix: one array per call rather than a joined string and its encoding.
+	 */
 	byte[] rawKey(String key) {
-		return redisKey(key).getBytes(StandardCharsets.UTF_8);
+		int start = this.rawKeyStart.length;
+		byte[] raw = new byte[start + key.length()];
+		for (int i = 0; i < key.length(); i++) {
+			char c = key.charAt(i);
+			if (c >= 0x80) {
+				return redisKey(key).getBytes(StandardCharsets.UTF_8);
+			}
+			raw[start + i] = (byte) c;
+		}
+		System.arraycopy(this.rawKeyStart, 0, raw, 0, start);
+		return raw;
 	}
 
 	/**
