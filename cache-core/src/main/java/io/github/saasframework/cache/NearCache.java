@@ -49,6 +49,8 @@ final class NearCache implements AutoCloseable {
 
 	private final CacheMetricsRecorder recorder;
 
+	private final String metricsPrefix;
+
 	/**
 	 * Bumped whenever tracking was lost or came back: reads of older epochs store
 	 * nothing.
@@ -62,10 +64,13 @@ final class NearCache implements AutoCloseable {
 		this.entries = null;
 		this.maxAgeNanos = 0;
 		this.recorder = CacheMetricsRecorder.NONE;
+		this.metricsPrefix = "";
 	}
 
-	private NearCache(RedisCalls redis, int maxEntries, Duration maxAge, CacheMetricsRecorder recorder) {
+	private NearCache(RedisCalls redis, int maxEntries, Duration maxAge, CacheMetricsRecorder recorder,
+			String metricsPrefix) {
 		this.redis = redis;
+		this.metricsPrefix = metricsPrefix;
 		this.maxAgeNanos = maxAge.toNanos();
 		this.recorder = recorder;
 		this.entries = Caffeine.newBuilder()
@@ -89,10 +94,10 @@ final class NearCache implements AutoCloseable {
 	 */
 	static NearCache start(RedisCalls redis, RedisConnectionFactory factory, String keyPrefix, CacheOptions options) {
 		NearCache near = new NearCache(redis, options.nearCacheMaxEntries(), options.nearCacheMaxAge(),
-				options.metricsRecorder());
+				options.metricsRecorder(), keyPrefix);
 		String trackedPrefix = keyPrefix.isEmpty() ? "" : keyPrefix + ":";
 		near.tracking = NearCacheTracking.start(factory, trackedPrefix, near);
-		options.metricsRecorder().bindNearCacheSize(near::size);
+		options.metricsRecorder().bindNearCacheSize(keyPrefix, near::size);
 		return near;
 	}
 
@@ -240,7 +245,7 @@ final class NearCache implements AutoCloseable {
 			}
 		}
 		if (removed > 0) {
-			this.recorder.recordNearCacheInvalidations(removed);
+			this.recorder.recordNearCacheInvalidations(this.metricsPrefix, removed);
 		}
 	}
 
@@ -254,7 +259,7 @@ final class NearCache implements AutoCloseable {
 		long size = map.estimatedSize();
 		map.invalidateAll();
 		if (size > 0) {
-			this.recorder.recordNearCacheInvalidations(size);
+			this.recorder.recordNearCacheInvalidations(this.metricsPrefix, size);
 		}
 	}
 

@@ -480,12 +480,12 @@ class NearCacheTests {
 		}
 
 		@Override
-		public void recordNearCacheInvalidations(long count) {
+		public void recordNearCacheInvalidations(String prefix, long count) {
 			this.invalidations.addAndGet(count);
 		}
 
 		@Override
-		public void bindNearCacheSize(LongSupplier size) {
+		public void bindNearCacheSize(String prefix, LongSupplier size) {
 			this.size = size;
 		}
 
