@@ -103,7 +103,7 @@ class NearCacheAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).hasStackTraceContaining(
-						"Invalid value '0' for property 'app.cache.near.max-entries': nearCacheMaxEntries must be positive");
+						"Invalid value '0' for property 'app.cache.near.max-entries': must be positive");
 			});
 	}
 
