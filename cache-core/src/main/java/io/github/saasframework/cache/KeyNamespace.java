@@ -78,6 +78,11 @@ final class KeyNamespace {
 		return raw;
 	}
 
+	/** The bytes of a Redis key. */
+	static byte[] bytes(String redisKey) {
+		return redisKey.getBytes(StandardCharsets.UTF_8);
+	}
+
 	/**
 	 * The key relative to this namespace, for a Redis key that SCAN returned for one of
 	 * this namespace's patterns.
