@@ -703,9 +703,9 @@ public final class RedisCache implements Cache, AutoCloseable {
 		String prefix = this.namespace.metricsPrefix();
 		CacheObserver.Observed observed = this.observer.start(CacheObserver.Operation.GET, prefix);
 		try {
-			String redisKey = this.namespace.redisKey(key);
 			byte[] bytes;
 			if (this.near.isOn()) {
+				String redisKey = this.namespace.redisKey(key);
 				NearCache.Entry entry = this.near.find(redisKey);
 				if (entry != null) {
 					this.recorder.recordNearCacheGets(prefix, 1, 0);
@@ -718,7 +718,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 				bytes = (stored != null) ? stored.value() : null;
 			}
 			else {
-				bytes = this.redis.get(KeyNamespace.bytes(redisKey));
+				bytes = this.redis.get(this.namespace.rawKey(key));
 			}
 			if (bytes == null) {
 				this.recorder.recordGets(prefix, 0, 1);

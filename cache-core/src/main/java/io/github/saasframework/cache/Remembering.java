@@ -113,9 +113,10 @@ final class Remembering {
 
 	private @Nullable Object remember(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy,
 			Type type, Callable<?> loader, CacheObserver.Observed observed) {
-		String redisKey = namespace.redisKey(key);
 		long refreshMillis = TtlPolicy.toMillis(policy.refreshAfter());
+		@Nullable String redisKey = null;
 		if (this.near.isOn()) {
+			redisKey = namespace.redisKey(key);
 			NearCache.Entry entry = this.near.find(redisKey);
 			if (entry != null) {
 				this.recorder.recordNearCacheGets(namespace.metricsPrefix(), 1, 0);
@@ -130,14 +131,14 @@ final class Remembering {
 			}
 			this.recorder.recordNearCacheGets(namespace.metricsPrefix(), 0, 1);
 		}
-		byte[] raw = KeyNamespace.bytes(redisKey);
+		byte[] raw = (redisKey != null) ? KeyNamespace.bytes(redisKey) : namespace.rawKey(key);
 		byte[] cached;
 		try {
 			if (refreshMillis == 0 && !this.near.isOn()) {
 				cached = get(raw);
 			}
 			else {
-				StoredEntry entry = this.near.isOn() ? this.near.fetch(redisKey, raw) : this.redis.getWithTtl(raw);
+				StoredEntry entry = (redisKey != null) ? this.near.fetch(redisKey, raw) : this.redis.getWithTtl(raw);
 				cached = (entry != null) ? entry.value() : null;
 				if (refreshMillis > 0 && entry != null && !ValueCodec.isNullMarker(cached)
 						&& entry.ageMillis(ttlMillis) >= refreshMillis) {
