@@ -22,8 +22,12 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * master with {@code CLIENT TRACKING on BCAST PREFIX <prefix>:}, so every change of a key
  * under the cache's prefix, by any client, and every expiry, eviction and flush, arrives
  * as an invalidation that removes the key here. A near miss reads the value (and its TTL)
- * through the tracking connection of the key's master, so the reply and the invalidations
- * of that key travel on one connection, in the order Redis produced them.
+ * through the tracking connection of the key's master, so the server that answers is the
+ * one that reports the key's changes. Redis sends broadcast invalidations at the end of
+ * its event-loop cycle, after the replies of that cycle: so only one read per key is in
+ * flight, and concurrent misses of the key share its result (otherwise a second read
+ * could return a newer value than the first keeps, and its caller would then read the
+ * older one from memory).
  * <p>
  * The race of a read answered just before an invalidation (the Redis client-side caching
  * guide's "caching-in-progress" placeholder): a miss first puts a placeholder for the
@@ -119,6 +123,13 @@ final class NearCache implements AutoCloseable {
 	/**
 	 * Reads a key that {@link #find} did not answer from Redis (value and remaining TTL),
 	 * and keeps it when that is safe. Only for a near cache that {@link #isOn() is on}.
+	 * <p>
+	 * One read per key is in flight at a time: a caller that finds another caller's read
+	 * of the key on its way waits for it (at most a command timeout) and answers with its
+	 * result, rather than reading on its own. Redis sends the invalidations of
+	 * broadcasting mode at the end of its event-loop cycle, after the replies of that
+	 * cycle; a second read could otherwise return a newer value than the first one keeps,
+	 * and its caller would then read the older one from memory.
 	 * @return {@code null} when the key does not exist
 	 */
 	@Nullable StoredEntry fetch(String redisKey, byte[] raw) {
@@ -128,30 +139,46 @@ final class NearCache implements AutoCloseable {
 			return requireRedis().getWithTtl(raw);
 		}
 		Placeholder placeholder = new Placeholder();
-		boolean reserved = map().asMap().putIfAbsent(redisKey, placeholder) == null;
+		Object existing = map().asMap().putIfAbsent(redisKey, placeholder);
+		if (existing instanceof Entry entry) {
+			return entry.stored();
+		}
+		if (existing instanceof Placeholder inFlight) {
+			return inFlight.await(node.timeoutNanos(), () -> requireRedis().getWithTtl(raw));
+		}
+		StoredEntry read = null;
+		boolean answered = false;
 		boolean stored = false;
 		try {
-			if (!reserved || this.epoch.get() != epoch) {
-				// another thread is filling this key, or tracking was lost meanwhile:
-				// read
-				// without keeping
-				return node.read(raw);
+			if (this.epoch.get() != epoch) {
+				// tracking was lost meanwhile: read without keeping
+				read = node.read(raw);
+				answered = true;
+				return read;
 			}
 			long sentAt = System.nanoTime();
-			StoredEntry read = node.read(raw);
-			if (read == null) {
-				return null;
+			read = node.read(raw);
+			answered = true;
+			if (read != null) {
+				stored = keep(redisKey, placeholder, read, sentAt, epoch);
 			}
-			stored = keep(redisKey, placeholder, read, sentAt, epoch);
 			return read;
 		}
 		catch (NearCacheTracking.NotServedHere ex) {
 			// the slot moved and the tracked node does not serve it: read it where it is,
 			// without keeping it
-			return requireRedis().getWithTtl(raw);
+			read = requireRedis().getWithTtl(raw);
+			answered = true;
+			return read;
 		}
 		finally {
-			if (reserved && !stored) {
+			if (answered) {
+				placeholder.complete(read);
+			}
+			else {
+				placeholder.fail();
+			}
+			if (!stored) {
 				map().asMap().remove(redisKey, placeholder);
 			}
 		}
@@ -159,7 +186,8 @@ final class NearCache implements AutoCloseable {
 
 	/**
 	 * Reads keys that {@link #find} did not answer, one round trip per master, keeping
-	 * those that it is safe to keep.
+	 * those that it is safe to keep; a key whose read another caller has on its way gets
+	 * that read's result, as in {@link #fetch}.
 	 * @return the values in the order of the keys, {@code null} for a missing key
 	 */
 	List<byte @Nullable []> fetchAll(List<String> redisKeys, List<byte[]> raws) {
@@ -169,16 +197,28 @@ final class NearCache implements AutoCloseable {
 		List<byte @Nullable []> values = new ArrayList<>(Arrays.asList(new byte[size][]));
 		List<Integer> viaDoor = new ArrayList<>();
 		List<Pending> pending = new ArrayList<>();
+		List<Integer> waiting = new ArrayList<>();
+		List<Placeholder> inFlight = new ArrayList<>();
 		try {
 			for (int i = 0; i < size; i++) {
 				byte[] raw = raws.get(i);
 				NearCacheTracking.Node node = tracking.nodeFor(raw);
-				Placeholder placeholder = new Placeholder();
-				if (node == null || !node.isUp() || map().asMap().putIfAbsent(redisKeys.get(i), placeholder) != null) {
+				if (node == null || !node.isUp()) {
 					viaDoor.add(i);
 					continue;
 				}
-				pending.add(new Pending(i, placeholder, System.nanoTime(), node.readAsync(raw)));
+				Placeholder placeholder = new Placeholder();
+				Object existing = map().asMap().putIfAbsent(redisKeys.get(i), placeholder);
+				if (existing instanceof Entry entry) {
+					values.set(i, entry.stored().value());
+				}
+				else if (existing instanceof Placeholder other) {
+					waiting.add(i);
+					inFlight.add(other);
+				}
+				else {
+					pending.add(new Pending(i, placeholder, System.nanoTime(), node.readAsync(raw)));
+				}
 			}
 			for (Pending read : pending) {
 				StoredEntry entry;
@@ -190,16 +230,32 @@ final class NearCache implements AutoCloseable {
 					if (entry != null) {
 						values.set(read.index(), entry.value());
 					}
+					read.answer(entry);
 					continue;
 				}
+				read.answer(entry);
 				if (entry != null) {
 					values.set(read.index(), entry.value());
 					read.kept = keep(redisKeys.get(read.index()), read.placeholder(), entry, read.sentAt(), epoch);
 				}
 			}
+			for (int w = 0; w < waiting.size(); w++) {
+				int index = waiting.get(w);
+				byte[] raw = raws.get(index);
+				NearCacheTracking.Node node = tracking.nodeFor(raw);
+				StoredEntry entry = inFlight.get(w)
+					.await((node != null) ? node.timeoutNanos() : 0, () -> requireRedis().getWithTtl(raw));
+				values.set(index, (entry != null) ? entry.value() : null);
+			}
 		}
 		finally {
 			for (Pending read : pending) {
+				if (read.answered) {
+					read.placeholder().complete(read.result);
+				}
+				else {
+					read.placeholder().fail();
+				}
 				if (!read.kept) {
 					map().asMap().remove(redisKeys.get(read.index()), read.placeholder());
 				}
@@ -363,6 +419,13 @@ final class NearCache implements AutoCloseable {
 			return value;
 		}
 
+		/**
+		 * The entry as read from Redis: a copy of its bytes and its remaining TTL now.
+		 */
+		StoredEntry stored() {
+			return new StoredEntry(this.bytes.clone(), remainingMillis());
+		}
+
 		boolean isNullMarker() {
 			return ValueCodec.isNullMarker(this.bytes);
 		}
@@ -380,8 +443,51 @@ final class NearCache implements AutoCloseable {
 
 	}
 
-	/** Marks a key whose read is on its way ("caching-in-progress"). */
+	/**
+	 * Marks a key whose read is on its way ("caching-in-progress"); callers that find it
+	 * wait for that read's result.
+	 */
 	private static final class Placeholder {
+
+		private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+
+		private volatile @Nullable StoredEntry result;
+
+		private volatile boolean failed = true;
+
+		/** The read's result ({@code null}: the key does not exist). */
+		void complete(@Nullable StoredEntry read) {
+			this.result = read;
+			this.failed = false;
+			this.done.countDown();
+		}
+
+		/** The read failed: waiting callers read on their own. */
+		void fail() {
+			this.done.countDown();
+		}
+
+		/**
+		 * The in-flight read's result, for another caller (its own copy of the bytes);
+		 * when the read failed or takes longer than {@code timeoutNanos}, the caller
+		 * reads on its own.
+		 */
+		@Nullable StoredEntry await(long timeoutNanos, java.util.function.Supplier<@Nullable StoredEntry> own) {
+			try {
+				if (!this.done.await(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+					return own.get();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new CacheException("Interrupted while waiting for a read of the same key", ex);
+			}
+			StoredEntry read = this.result;
+			if (read == null) {
+				return this.failed ? own.get() : null;
+			}
+			return new StoredEntry(read.value().clone(), read.remainingMillis());
+		}
 
 	}
 
@@ -397,6 +503,10 @@ final class NearCache implements AutoCloseable {
 
 		boolean kept;
 
+		boolean answered;
+
+		@Nullable StoredEntry result;
+
 		Pending(int index, Placeholder placeholder, long sentAt, NearCacheTracking.PendingRead reply) {
 			this.index = index;
 			this.placeholder = placeholder;
@@ -406,6 +516,11 @@ final class NearCache implements AutoCloseable {
 
 		int index() {
 			return this.index;
+		}
+
+		void answer(@Nullable StoredEntry entry) {
+			this.result = entry;
+			this.answered = true;
 		}
 
 		Placeholder placeholder() {

@@ -213,6 +213,11 @@ abstract class NearCacheTracking implements AutoCloseable {
 			return this.up;
 		}
 
+		/** How long a read through this connection may take (its command timeout). */
+		long timeoutNanos() {
+			return this.connection.getTimeout().toNanos();
+		}
+
 		/** Listens and switches tracking on; blocks until Redis answered. */
 		void attach() {
 			requireResp3(this.connection, this.name);

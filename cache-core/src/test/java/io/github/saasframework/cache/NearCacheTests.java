@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -193,6 +194,52 @@ class NearCacheTests {
 			}
 		}
 		assertThat(this.recorder.invalidations.get()).isPositive();
+	}
+
+	@Test
+	void readersUnderRewrites_neverReadAnOlderValueThanOneTheyRead() throws Exception {
+		// Redis sends broadcast invalidations at the end of its event-loop cycle, after
+		// that
+		// cycle's replies: a second reader's newer value must not be followed by the
+		// first
+		// reader's older one from memory
+		RedisCache cache = cache();
+		this.server.command("SET", "near:version", "0");
+		AtomicBoolean running = new AtomicBoolean(true);
+		AtomicLong regressions = new AtomicLong();
+		AtomicLong reads = new AtomicLong();
+		List<Thread> readers = new ArrayList<>();
+		for (int r = 0; r < 4; r++) {
+			Thread reader = new Thread(() -> {
+				long last = -1;
+				while (running.get()) {
+					long version = cache.get("version", Long.class).orElse(-1L);
+					if (version < last) {
+						regressions.incrementAndGet();
+					}
+					last = Math.max(last, version);
+					reads.incrementAndGet();
+				}
+			});
+			reader.start();
+			readers.add(reader);
+		}
+		RedisClient client = RedisClient.create(RedisURI.create(this.server.host(), this.server.port()));
+		try (StatefulRedisConnection<String, String> other = client.connect()) {
+			for (int version = 1; version <= 600; version++) {
+				other.sync().set("near:version", String.valueOf(version));
+				Thread.sleep(2);
+			}
+		}
+		finally {
+			running.set(false);
+			for (Thread reader : readers) {
+				reader.join(5000);
+			}
+			client.shutdown();
+		}
+		assertThat(reads.get()).isGreaterThan(1000);
+		assertThat(regressions).hasValue(0);
 	}
 
 	@Test
