@@ -7,20 +7,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Runs the whole suite against a {@code redis-server} of its own: starts the server on a
  * free loopback port (never 6379), runs the JMH benchmarks (the port goes to the forks as
  * {@code -Dbench.redis.port}), runs {@link LockHandOffHarness},
- * {@link DeleteByPatternHarness}, {@link StampedeHarness} and
- * {@link RefreshAheadHarness}, stops the server and prints the report of
+ * {@link DeleteByPatternHarness}, {@link StampedeHarness}, {@link RefreshAheadHarness}
+ * and {@link CoherenceLagHarness}, stops the server and prints the report of
  * {@link BenchmarkReport}.
  * <p>
  * Options: {@code --quick} (1 fork, 4 × 2 s warm-up, 5 × 1 s measurement, 2 deletion
@@ -28,11 +35,19 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * warm-up, and many short iterations give narrower confidence intervals than few long
  * ones), {@code --smoke} (1 s per iteration, 1 deletion run: checks that everything runs,
  * numbers mean nothing), {@code --include REGEX} (JMH benchmarks to run; {@code none} for
- * none), {@code --no-delete}, {@code --prof-gc} (adds JMH's GC profiler),
- * {@code --results DIR} (default {@code benchmarks/target/results}), {@code --svg FILE},
- * {@code --markdown FILE}.
+ * none), {@code --no-delete}, {@code --no-handoff}, {@code --no-stampede},
+ * {@code --no-refresh}, {@code --no-coherence} (skip that harness), {@code --prof-gc}
+ * (adds JMH's GC profiler), {@code --results DIR} (default
+ * {@code benchmarks/target/results}), {@code --svg FILE}, {@code --markdown FILE}.
+ * <p>
+ * In {@code --quick} mode {@link NearCacheBenchmark} runs in a JMH run of its own with 3
+ * × 1 s warm-up and 3 × 1 s measurement (its near-cache hits are answered from memory and
+ * warm up fast), and {@link CoherenceLagHarness} measures 3 s per contender under
+ * rewrites, so that the whole quick run stays within about 12 minutes on 2 cores.
  */
 public final class BenchmarkMain {
+
+	private static final String NEAR_CACHE = "NearCacheBenchmark";
 
 	private BenchmarkMain() {
 	}
@@ -49,6 +64,7 @@ public final class BenchmarkMain {
 		boolean stampede = true;
 		boolean refresh = true;
 		boolean handOff = true;
+		boolean coherence = true;
 		boolean gc = false;
 		String include = BenchmarkMain.class.getPackageName() + ".*Benchmark.*";
 		Path results = Path.of("benchmarks/target/results");
@@ -63,6 +79,7 @@ public final class BenchmarkMain {
 				case "--no-stampede" -> stampede = false;
 				case "--no-refresh" -> refresh = false;
 				case "--no-handoff" -> handOff = false;
+				case "--no-coherence" -> coherence = false;
 				case "--prof-gc" -> gc = true;
 				case "--results" -> results = Path.of(args[++i]);
 				case "--svg" -> svg = Path.of(args[++i]);
@@ -80,9 +97,7 @@ public final class BenchmarkMain {
 			System.out.println(machine);
 			Files.writeString(results.resolve("machine.txt"), machine + "\n");
 			if (!include.equals("none")) {
-				Path jmh = results.resolve("jmh.json");
-				runJmh(redis.port(), include, quick, smoke, gc, jmh);
-				files.add(jmh);
+				files.addAll(runJmh(redis.port(), include, quick, smoke, gc, results));
 			}
 			if (handOff) {
 				Path handOffResults = results.resolve("lockhandoff.json");
@@ -107,6 +122,15 @@ public final class BenchmarkMain {
 					.run(smoke ? 1 : (quick ? 2 : 3), refreshAhead);
 				files.add(refreshAhead);
 			}
+			if (coherence) {
+				Path lag = results.resolve("coherencelag.json");
+				Path rewrites = results.resolve("hotkeyrewrites.json");
+				new CoherenceLagHarness(smoke ? 100 : 1000, Duration.ofSeconds(smoke ? 1 : 2),
+						Duration.ofSeconds(smoke ? 1 : (quick ? 3 : 10)))
+					.run(lag, rewrites);
+				files.add(lag);
+				files.add(rewrites);
+			}
 		}
 		svg = (svg != null) ? svg : results.resolve("benchmarks.svg");
 		markdown = (markdown != null) ? markdown : results.resolve("summary.md");
@@ -120,13 +144,59 @@ public final class BenchmarkMain {
 		System.out.printf(Locale.ROOT, "finished in %d min %d s%n", took.toMinutes(), took.toSecondsPart());
 	}
 
-	private static void runJmh(int port, String include, boolean quick, boolean smoke, boolean gc, Path out)
+	/**
+	 * Runs the JMH benchmarks that {@code include} selects; in quick mode those of
+	 * {@link NearCacheBenchmark} in a run of their own with shorter iterations.
+	 * @return the result files written
+	 */
+	private static List<Path> runJmh(int port, String include, boolean quick, boolean smoke, boolean gc, Path results)
 			throws Exception {
+		List<Path> files = new ArrayList<>();
+		if (!quick || smoke) {
+			files.add(runJmh(jmhOptions(port, include, quick, smoke, gc), results.resolve("jmh.json")));
+			return files;
+		}
+		Set<String> selected = selected(include);
+		boolean near = selected.stream().anyMatch((name) -> name.contains(NEAR_CACHE));
+		boolean others = selected.stream().anyMatch((name) -> !name.contains(NEAR_CACHE));
+		if (others) {
+			files.add(runJmh(jmhOptions(port, include, true, false, gc).exclude(NEAR_CACHE),
+					results.resolve("jmh.json")));
+		}
+		if (near) {
+			ChainedOptionsBuilder options = jmhOptions(port, include, true, false, gc)
+				.exclude("^(?!.*" + NEAR_CACHE + ")")
+				.warmupIterations(3)
+				.warmupTime(TimeValue.seconds(1))
+				.measurementIterations(3)
+				.measurementTime(TimeValue.seconds(1));
+			files.add(runJmh(options, results.resolve("jmh-nearcache.json")));
+		}
+		return files;
+	}
+
+	private static Path runJmh(ChainedOptionsBuilder options, Path out) throws Exception {
+		new Runner(options.result(out.toString()).build()).run();
+		return out;
+	}
+
+	/** The benchmarks JMH would run for {@code include}, by name. */
+	private static Set<String> selected(String include) {
+		Pattern pattern = Pattern.compile(include);
+		return BenchmarkList.defaultList()
+			.getAll(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of())
+			.stream()
+			.map(BenchmarkListEntry::getUsername)
+			.filter((name) -> pattern.matcher(name).find())
+			.collect(Collectors.toSet());
+	}
+
+	private static ChainedOptionsBuilder jmhOptions(int port, String include, boolean quick, boolean smoke,
+			boolean gc) {
 		ChainedOptionsBuilder options = new OptionsBuilder().include(include)
 			.jvmArgsAppend("-Dbench.redis.port=" + port, "-Xms1g", "-Xmx1g",
 					"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
-			.resultFormat(ResultFormatType.JSON)
-			.result(out.toString());
+			.resultFormat(ResultFormatType.JSON);
 		if (smoke) {
 			options.forks(1)
 				.warmupIterations(1)
@@ -151,7 +221,7 @@ public final class BenchmarkMain {
 		if (gc) {
 			options.addProfiler(GCProfiler.class);
 		}
-		new Runner(options.build()).run();
+		return options;
 	}
 
 	private static String machine(BenchRedis redis) throws IOException {
