@@ -146,17 +146,24 @@ public final class CoherenceLagHarness {
 		finally {
 			client.shutdown();
 		}
-		new HarnessResults(NAME, "sample", "ms (p99)").secondary("p50", "ms")
+		lagResults().write(lags, lagOut);
+		rewriteResults().write(rewrites, rewritesOut);
+	}
+
+	/** How the lag runs are written: the values of {@code lag} in their order. */
+	static HarnessResults lagResults() {
+		return new HarnessResults(NAME, "sample", "ms (p99)").secondary("p50", "ms")
 			.secondary("max", "ms")
 			.secondary("stale", "#")
 			.secondary("staleAfterInvalidation", "#")
 			.secondary("timeouts", "#")
 			.secondary("changes", "#")
-			.secondary("nearHits", "#")
-			.write(lags, lagOut);
-		new HarnessResults(NAME, "thrpt", "ops/s").secondary("rewrites", "1/s")
-			.secondary("stale", "#")
-			.write(rewrites, rewritesOut);
+			.secondary("nearHits", "#");
+	}
+
+	/** How the throughput runs are written: the values of {@code rewrites} in order. */
+	static HarnessResults rewriteResults() {
+		return new HarnessResults(NAME, "thrpt", "ops/s").secondary("rewrites", "1/s").secondary("stale", "#");
 	}
 
 	/**
