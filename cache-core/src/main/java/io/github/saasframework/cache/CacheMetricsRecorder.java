@@ -128,19 +128,22 @@ public interface CacheMetricsRecorder {
 	 * Records entries removed from the near cache because Redis reported a change (a
 	 * write by any client, an expiry, an eviction) or because the near cache was emptied
 	 * (a flush, a lost invalidation connection, a topology change).
+	 * @param prefix the prefix of the cache that owns the near cache (its
+	 * {@code withPrefix} namespaces share it)
 	 * @param count how many entries were removed
 	 * @since 0.2.0
 	 */
-	default void recordNearCacheInvalidations(long count) {
+	default void recordNearCacheInvalidations(String prefix, long count) {
 	}
 
 	/**
 	 * Called once when a cache with a near cache is created, with a way to read its
 	 * current number of entries (for a gauge).
+	 * @param prefix the prefix of the cache that owns the near cache
 	 * @param size the current number of entries
 	 * @since 0.2.0
 	 */
-	default void bindNearCacheSize(LongSupplier size) {
+	default void bindNearCacheSize(String prefix, LongSupplier size) {
 	}
 
 }

@@ -58,7 +58,12 @@ final class KeyNamespace {
 	}
 
 	byte[] rawKey(String key) {
-		return redisKey(key).getBytes(StandardCharsets.UTF_8);
+		return bytes(redisKey(key));
+	}
+
+	/** The bytes of a Redis key. */
+	static byte[] bytes(String redisKey) {
+		return redisKey.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**

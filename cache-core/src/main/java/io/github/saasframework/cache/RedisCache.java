@@ -56,6 +56,9 @@ public final class RedisCache implements Cache, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisCache.class);
 
+	/** What {@link #read} answers for a key that does not exist. */
+	private static final Object ABSENT = new Object();
+
 	private final RedisCalls redis;
 
 	private final CacheConfig config;
@@ -78,6 +81,8 @@ public final class RedisCache implements Cache, AutoCloseable {
 
 	private final Locks locks;
 
+	private final NearCache near;
+
 	private final boolean root;
 
 	/** Prefixes of withPrefix children that record metrics under their own prefix. */
@@ -96,8 +101,12 @@ public final class RedisCache implements Cache, AutoCloseable {
 		this.codec = new ValueCodec(config.serializer(), options.maxValueBytes());
 		this.ttls = new TtlPolicy(config.defaultTtl(), options.ttlJitter());
 		this.resources = new CacheResources();
+		this.near = options.nearCache()
+				? this.resources.register(NearCache.start(this.redis, factory, config.keyPrefix(), options))
+				: NearCache.off();
+		this.redis.near(this.near);
 		this.remembering = new Remembering(this.redis, this.codec, this.ttls, options,
-				this.resources.register(new RefreshAhead(options.metricsRecorder())));
+				this.resources.register(new RefreshAhead(options.metricsRecorder())), this.near);
 		this.scanner = new KeyScanner(this.redis);
 		this.locks = new Locks(this.redis, this.resources);
 		this.root = true;
@@ -118,6 +127,7 @@ public final class RedisCache implements Cache, AutoCloseable {
 		this.scanner = parent.scanner;
 		this.resources = parent.resources;
 		this.locks = parent.locks;
+		this.near = parent.near;
 		this.root = false;
 		this.ownMetricsPrefixes = parent.ownMetricsPrefixes;
 		this.prefixMetricsLimit = parent.prefixMetricsLimit;
@@ -186,14 +196,16 @@ public final class RedisCache implements Cache, AutoCloseable {
 	@Override
 	public <T> Optional<T> get(String key, Class<T> type) {
 		Arguments.requireNonNull(type, "type");
-		return Optional.ofNullable(cast(type, read(key, type)));
+		Object value = read(key, type);
+		return (value == ABSENT) ? Optional.empty() : Optional.ofNullable(cast(type, value));
 	}
 
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> Optional<T> get(String key, ParameterizedTypeReference<T> type) {
 		Arguments.requireNonNull(type, "type");
-		return Optional.ofNullable((T) read(key, type.getType()));
+		Object value = read(key, type.getType());
+		return (value == ABSENT) ? Optional.empty() : Optional.ofNullable((T) value);
 	}
 
 	@Override
@@ -227,14 +239,8 @@ public final class RedisCache implements Cache, AutoCloseable {
 	@SuppressWarnings("unchecked")
 	public <T> Optional<Entry<T>> lookup(String key, ParameterizedTypeReference<T> type) {
 		Arguments.requireNonNull(type, "type");
-		byte[] raw = rawKey(key);
-		byte[] bytes = this.redis.get(raw);
-		if (bytes == null) {
-			this.recorder.recordGets(this.namespace.metricsPrefix(), 0, 1);
-			return Optional.empty();
-		}
-		this.recorder.recordGets(this.namespace.metricsPrefix(), 1, 0);
-		return Optional.of(new Entry<>((T) this.codec.decode(key, bytes, type.getType())));
+		Object value = read(key, type.getType());
+		return (value == ABSENT) ? Optional.empty() : Optional.of(new Entry<>((T) value));
 	}
 
 	@Override
@@ -305,19 +311,30 @@ public final class RedisCache implements Cache, AutoCloseable {
 		// up
 		for (int from = 0; from < keys.size(); from += this.batchChunkSize) {
 			int to = Math.min(keys.size(), from + this.batchChunkSize);
-			int first = from;
-			this.redis.pipelined((connection) -> {
-				for (int i = first; i < to; i++) {
-					// each entry gets its own jitter, so a batch does not expire in one
-					// instant
-					connection.stringCommands()
-						.set(keys.get(i), values.get(i), SetCondition.upsert(),
-								RedisCalls.expiration(this.ttls.entryMillis(millis)));
+			try {
+				writeChunk(keys, values, millis, from, to);
+			}
+			finally {
+				for (int i = from; i < to; i++) {
+					this.near.written(keys.get(i));
 				}
-				return null;
-			});
+			}
 			this.recorder.recordPuts(this.namespace.metricsPrefix(), to - from);
 		}
+	}
+
+	/** One pipeline with the entries {@code from} to {@code to} (exclusive). */
+	private void writeChunk(List<byte[]> keys, List<byte[]> values, long millis, int from, int to) {
+		this.redis.pipelined((connection) -> {
+			for (int i = from; i < to; i++) {
+				// each entry gets its own jitter, so a batch does not expire in one
+				// instant
+				connection.stringCommands()
+					.set(keys.get(i), values.get(i), SetCondition.upsert(),
+							RedisCalls.expiration(this.ttls.entryMillis(millis)));
+			}
+			return null;
+		});
 	}
 
 	@Override
@@ -387,7 +404,12 @@ public final class RedisCache implements Cache, AutoCloseable {
 					+ " would empty the whole database (every other application's and tenant's keys); use a"
 					+ " narrower pattern such as 'user:*', or a cache with a prefix");
 		}
-		return evicted(this.scanner.deleteByPattern(this.namespace, pattern));
+		try {
+			return evicted(this.scanner.deleteByPattern(this.namespace, pattern));
+		}
+		finally {
+			this.near.clear();
+		}
 	}
 
 	@Override
@@ -396,7 +418,12 @@ public final class RedisCache implements Cache, AutoCloseable {
 			throw new IllegalStateException(
 					"flushPrefix() needs a key prefix: this cache has none, and it never empties the whole database");
 		}
-		return evicted(this.scanner.deleteByPattern(this.namespace, "*"));
+		try {
+			return evicted(this.scanner.deleteByPattern(this.namespace, "*"));
+		}
+		finally {
+			this.near.clear();
+		}
 	}
 
 	// ---------------------------------------------------------------- counters
@@ -667,18 +694,38 @@ public final class RedisCache implements Cache, AutoCloseable {
 		return removed;
 	}
 
+	/**
+	 * Reads a key as {@code type}.
+	 * @return the value ({@code null} for a stored null), or {@link #ABSENT}
+	 */
 	private @Nullable Object read(String key, Type type) {
-		byte[] raw = rawKey(key);
-		CacheObserver.Observed observed = this.observer.start(CacheObserver.Operation.GET,
-				this.namespace.metricsPrefix());
+		Arguments.requireText(key, "key");
+		String prefix = this.namespace.metricsPrefix();
+		CacheObserver.Observed observed = this.observer.start(CacheObserver.Operation.GET, prefix);
 		try {
-			byte[] bytes = this.redis.get(raw);
-			if (bytes == null) {
-				this.recorder.recordGets(this.namespace.metricsPrefix(), 0, 1);
-				observed.result(CacheObserver.Result.MISS);
-				return null;
+			String redisKey = this.namespace.redisKey(key);
+			byte[] bytes;
+			if (this.near.isOn()) {
+				NearCache.Entry entry = this.near.find(redisKey);
+				if (entry != null) {
+					this.recorder.recordNearCacheGets(prefix, 1, 0);
+					this.recorder.recordGets(prefix, 1, 0);
+					observed.result(CacheObserver.Result.HIT);
+					return entry.value(key, type, this.codec);
+				}
+				this.recorder.recordNearCacheGets(prefix, 0, 1);
+				StoredEntry stored = this.near.fetch(redisKey, KeyNamespace.bytes(redisKey));
+				bytes = (stored != null) ? stored.value() : null;
 			}
-			this.recorder.recordGets(this.namespace.metricsPrefix(), 1, 0);
+			else {
+				bytes = this.redis.get(KeyNamespace.bytes(redisKey));
+			}
+			if (bytes == null) {
+				this.recorder.recordGets(prefix, 0, 1);
+				observed.result(CacheObserver.Result.MISS);
+				return ABSENT;
+			}
+			this.recorder.recordGets(prefix, 1, 0);
 			observed.result(CacheObserver.Result.HIT);
 			return this.codec.decode(key, bytes, type);
 		}
@@ -698,24 +745,58 @@ public final class RedisCache implements Cache, AutoCloseable {
 			return Map.of();
 		}
 		byte[][] raw = rawKeys(keys);
-		List<byte[]> values = this.redis.mGet(raw);
-		Map<String, T> result = new LinkedHashMap<>();
-		if (values.isEmpty()) {
-			return result;
-		}
-		int i = 0;
-		int hits = 0;
-		for (String key : keys) {
-			byte[] bytes = values.get(i++);
-			if (bytes != null) {
-				hits++;
-				Object value = this.codec.decode(key, bytes, type);
-				if (value != null) {
-					result.put(key, (T) value);
+		String prefix = this.namespace.metricsPrefix();
+		// per key, in order: a value answered from memory, else null (read from Redis)
+		NearCache.Entry[] inMemory = new NearCache.Entry[raw.length];
+		List<byte[]> values;
+		if (this.near.isOn()) {
+			// answer what memory has; only the other keys go to Redis, in one round trip
+			// per master
+			List<String> missingRedisKeys = new ArrayList<>();
+			List<byte[]> missingRaw = new ArrayList<>();
+			int i = 0;
+			for (String key : keys) {
+				String redisKey = this.namespace.redisKey(key);
+				inMemory[i] = this.near.find(redisKey);
+				if (inMemory[i] == null) {
+					missingRedisKeys.add(redisKey);
+					missingRaw.add(raw[i]);
 				}
+				i++;
+			}
+			this.recorder.recordNearCacheGets(prefix, raw.length - missingRaw.size(), missingRaw.size());
+			values = missingRaw.isEmpty() ? List.of() : this.near.fetchAll(missingRedisKeys, missingRaw);
+		}
+		else {
+			values = this.redis.mGet(raw);
+			if (values.isEmpty()) {
+				return new LinkedHashMap<>();
 			}
 		}
-		this.recorder.recordGets(this.namespace.metricsPrefix(), hits, keys.size() - hits);
+		Map<String, T> result = new LinkedHashMap<>();
+		int i = 0;
+		int read = 0;
+		int hits = 0;
+		for (String key : keys) {
+			NearCache.Entry entry = inMemory[i++];
+			Object value;
+			if (entry != null) {
+				value = entry.value(key, type, this.codec);
+			}
+			else {
+				byte[] bytes = (read < values.size()) ? values.get(read) : null;
+				read++;
+				if (bytes == null) {
+					continue;
+				}
+				value = this.codec.decode(key, bytes, type);
+			}
+			hits++;
+			if (value != null) {
+				result.put(key, (T) value);
+			}
+		}
+		this.recorder.recordGets(prefix, hits, keys.size() - hits);
 		return result;
 	}
 
@@ -760,6 +841,11 @@ public final class RedisCache implements Cache, AutoCloseable {
 					+ "), and RENAME is atomic only within one slot. Give both keys the same {hash tag}, "
 					+ "such as '{order:42}:draft' and '{order:42}:final'");
 		}
+	}
+
+	/** Whether the near cache holds a key now (for tests). */
+	boolean heldInMemory(String key) {
+		return this.near.find(this.namespace.redisKey(key)) != null;
 	}
 
 	/** How many lock leases this cache's lease keeper keeps alive (for tests). */

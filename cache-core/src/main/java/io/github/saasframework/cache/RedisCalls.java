@@ -45,8 +45,29 @@ final class RedisCalls {
 
 	private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> sharedAsync;
 
+	/**
+	 * Told of every key this process writes (or tries to), so it forgets them at once.
+	 */
+	private NearCache near = NearCache.off();
+
 	RedisCalls(RedisConnectionFactory factory) {
 		this.factory = factory;
+	}
+
+	/**
+	 * Sets the near cache that forgets a key when this process writes it; called once,
+	 * before the cache is published.
+	 */
+	void near(NearCache near) {
+		this.near = near;
+	}
+
+	/**
+	 * The near cache forgets a key that was written, or that a failed call may have
+	 * written.
+	 */
+	private void written(byte[] key) {
+		this.near.written(key);
 	}
 
 	RedisConnectionFactory factory() {
@@ -102,12 +123,22 @@ final class RedisCalls {
 	/** {@code SET key value [PX millis] [NX]}; whether it was written. */
 	boolean set(byte[] key, byte[] value, long millis, SetCondition condition) {
 		Expiration expiration = expiration(millis);
-		return Boolean.TRUE
-			.equals(execute((connection) -> connection.stringCommands().set(key, value, condition, expiration)));
+		try {
+			return Boolean.TRUE
+				.equals(execute((connection) -> connection.stringCommands().set(key, value, condition, expiration)));
+		}
+		finally {
+			written(key);
+		}
 	}
 
 	long unlink(byte[]... keys) {
-		return orZero(execute((connection) -> connection.keyCommands().unlink(keys)));
+		try {
+			return orZero(execute((connection) -> connection.keyCommands().unlink(keys)));
+		}
+		finally {
+			writtenAll(keys);
+		}
 	}
 
 	long exists(byte[]... keys) {
@@ -121,27 +152,57 @@ final class RedisCalls {
 	}
 
 	boolean pExpire(byte[] key, long millis) {
-		return Boolean.TRUE.equals(execute((connection) -> connection.keyCommands().pExpire(key, millis)));
+		try {
+			return Boolean.TRUE.equals(execute((connection) -> connection.keyCommands().pExpire(key, millis)));
+		}
+		finally {
+			written(key);
+		}
 	}
 
 	boolean pExpireAt(byte[] key, long epochMillis) {
-		return Boolean.TRUE.equals(execute((connection) -> connection.keyCommands().pExpireAt(key, epochMillis)));
+		try {
+			return Boolean.TRUE.equals(execute((connection) -> connection.keyCommands().pExpireAt(key, epochMillis)));
+		}
+		finally {
+			written(key);
+		}
 	}
 
 	boolean persist(byte[] key) {
-		return Boolean.TRUE.equals(execute((connection) -> connection.keyCommands().persist(key)));
+		try {
+			return Boolean.TRUE.equals(execute((connection) -> connection.keyCommands().persist(key)));
+		}
+		finally {
+			written(key);
+		}
 	}
 
 	@Nullable Long incrBy(byte[] key, long delta) {
-		return execute((connection) -> connection.stringCommands().incrBy(key, delta));
+		try {
+			return execute((connection) -> connection.stringCommands().incrBy(key, delta));
+		}
+		finally {
+			written(key);
+		}
 	}
 
 	@Nullable Long decrBy(byte[] key, long delta) {
-		return execute((connection) -> connection.stringCommands().decrBy(key, delta));
+		try {
+			return execute((connection) -> connection.stringCommands().decrBy(key, delta));
+		}
+		finally {
+			written(key);
+		}
 	}
 
 	@Nullable Double incrByFloat(byte[] key, double delta) {
-		return execute((connection) -> connection.stringCommands().incrBy(key, delta));
+		try {
+			return execute((connection) -> connection.stringCommands().incrBy(key, delta));
+		}
+		finally {
+			written(key);
+		}
 	}
 
 	/**
@@ -153,7 +214,13 @@ final class RedisCalls {
 			if (connection instanceof RedisClusterConnection) {
 				clusterCheck.run();
 			}
-			connection.keyCommands().rename(from, to);
+			try {
+				connection.keyCommands().rename(from, to);
+			}
+			finally {
+				written(from);
+				written(to);
+			}
 			return null;
 		});
 	}
@@ -168,7 +235,12 @@ final class RedisCalls {
 	 * integer reply.
 	 */
 	long eval(LuaScripts script, byte[][] keys, byte[]... args) {
-		return execute((connection) -> script.run(connection, keys, args));
+		try {
+			return execute((connection) -> script.run(connection, keys, args));
+		}
+		finally {
+			writtenAll(keys);
+		}
 	}
 
 	/**
@@ -186,6 +258,7 @@ final class RedisCalls {
 		}
 		byte[][] keys = { key };
 		CompletableFuture<Long> result = new CompletableFuture<>();
+		result.whenComplete((value, failure) -> written(key));
 		try {
 			async.<Long>evalsha(script.sha1(), ScriptOutputType.INTEGER, keys, args).whenComplete((value, failure) -> {
 				if (failure == null) {
@@ -221,6 +294,12 @@ final class RedisCalls {
 		catch (RuntimeException ex) {
 			connection.close();
 			throw ex;
+		}
+	}
+
+	private void writtenAll(byte[][] keys) {
+		for (byte[] key : keys) {
+			written(key);
 		}
 	}
 

@@ -60,6 +60,8 @@ final class Remembering {
 
 	private final CacheOptions options;
 
+	private final NearCache near;
+
 	private final long leaseMillis;
 
 	private final long waitNanos;
@@ -70,7 +72,9 @@ final class Remembering {
 
 	private final AtomicLong lastFailOpenLog = new AtomicLong(System.nanoTime() - FAIL_OPEN_LOG_INTERVAL_NANOS);
 
-	Remembering(RedisCalls redis, ValueCodec codec, TtlPolicy ttls, CacheOptions options, RefreshAhead refreshAhead) {
+	Remembering(RedisCalls redis, ValueCodec codec, TtlPolicy ttls, CacheOptions options, RefreshAhead refreshAhead,
+			NearCache near) {
+		this.near = near;
 		this.redis = redis;
 		this.codec = codec;
 		this.ttls = ttls;
@@ -109,20 +113,36 @@ final class Remembering {
 
 	private @Nullable Object remember(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy,
 			Type type, Callable<?> loader, CacheObserver.Observed observed) {
-		byte[] raw = namespace.rawKey(key);
+		String redisKey = namespace.redisKey(key);
 		long refreshMillis = TtlPolicy.toMillis(policy.refreshAfter());
+		if (this.near.isOn()) {
+			NearCache.Entry entry = this.near.find(redisKey);
+			if (entry != null) {
+				this.recorder.recordNearCacheGets(namespace.metricsPrefix(), 1, 0);
+				this.recorder.recordGets(namespace.metricsPrefix(), 1, 0);
+				observed.result(CacheObserver.Result.HIT);
+				Object value = entry.value(key, type, this.codec);
+				if (refreshMillis > 0 && !entry.isNullMarker()
+						&& StoredEntry.ageMillis(entry.remainingMillis(), ttlMillis) >= refreshMillis) {
+					requestRefresh(namespace, key, KeyNamespace.bytes(redisKey), ttlMillis, policy, loader);
+				}
+				return value;
+			}
+			this.recorder.recordNearCacheGets(namespace.metricsPrefix(), 0, 1);
+		}
+		byte[] raw = KeyNamespace.bytes(redisKey);
 		byte[] cached;
 		try {
-			if (refreshMillis == 0) {
+			if (refreshMillis == 0 && !this.near.isOn()) {
 				cached = get(raw);
 			}
 			else {
-				StoredEntry entry = this.redis.getWithTtl(raw);
+				StoredEntry entry = this.near.isOn() ? this.near.fetch(redisKey, raw) : this.redis.getWithTtl(raw);
 				cached = (entry != null) ? entry.value() : null;
-				if (entry != null && !ValueCodec.isNullMarker(cached) && entry.ageMillis(ttlMillis) >= refreshMillis) {
+				if (refreshMillis > 0 && entry != null && !ValueCodec.isNullMarker(cached)
+						&& entry.ageMillis(ttlMillis) >= refreshMillis) {
 					Object value = hit(namespace, key, cached, type, observed);
-					this.refreshAhead.request(namespace.redisKey(key), namespace.metricsPrefix(), key,
-							() -> reload(namespace, key, raw, ttlMillis, policy, loader));
+					requestRefresh(namespace, key, raw, ttlMillis, policy, loader);
 					return value;
 				}
 			}
@@ -138,6 +158,12 @@ final class Remembering {
 		observed.result(CacheObserver.Result.MISS);
 		return this.singleFlight.run(namespace.redisKey(key), type,
 				() -> new Miss(namespace, key, raw, ttlMillis, policy, type, loader).load());
+	}
+
+	private void requestRefresh(KeyNamespace namespace, String key, byte[] raw, long ttlMillis, RememberPolicy policy,
+			Callable<?> loader) {
+		this.refreshAhead.request(namespace.redisKey(key), namespace.metricsPrefix(), key,
+				() -> reload(namespace, key, raw, ttlMillis, policy, loader));
 	}
 
 	private @Nullable Object hit(KeyNamespace namespace, String key, byte[] cached, Type type,

@@ -75,6 +75,11 @@ final class CacheSettings {
 				"a size such as 512KB or 1MB (at most 2GB), or 0 for no limit");
 		set("app.cache.metrics.prefix-limit", properties.getMetrics().getPrefixLimit(), builder::prefixMetricsLimit,
 				"0 or a positive number of namespaces, such as 100");
+		RedisCacheProperties.Near near = properties.getNear();
+		builder.nearCache(near.isEnabled());
+		set("app.cache.near.max-entries", near.getMaxEntries(), builder::nearCacheMaxEntries,
+				"a positive number of entries, such as 10000");
+		set("app.cache.near.max-age", near.getMaxAge(), builder::nearCacheMaxAge, POSITIVE_DURATION);
 		return builder;
 	}
 

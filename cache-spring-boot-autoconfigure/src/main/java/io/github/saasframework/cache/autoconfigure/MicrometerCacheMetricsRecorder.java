@@ -3,10 +3,12 @@ package io.github.saasframework.cache.autoconfigure;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import io.github.saasframework.cache.CacheMetricsRecorder;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -126,6 +128,33 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 	}
 
 	@Override
+	public void recordNearCacheGets(String prefix, int hits, int misses) {
+		Meters meters = meters(prefix);
+		if (hits > 0) {
+			meters.nearHits.increment(hits);
+		}
+		if (misses > 0) {
+			meters.nearMisses.increment(misses);
+		}
+	}
+
+	@Override
+	public void recordNearCacheInvalidations(String prefix, long count) {
+		if (count > 0) {
+			meters(prefix).nearInvalidations.increment(count);
+		}
+	}
+
+	@Override
+	public void bindNearCacheSize(String prefix, LongSupplier size) {
+		Gauge.builder("cache.near.size", size, (supplier) -> supplier.getAsLong())
+			.description("The number of entries the near cache holds in process memory")
+			.tags(Tags.of("cache", cacheTag(prefix)))
+			.strongReference(true)
+			.register(this.registry);
+	}
+
+	@Override
 	public void recordFailOpen(String prefix, Throwable failure) {
 		failOpen(this.registry, Tags.of("cache", cacheTag(prefix)), failure.getClass().getSimpleName(), reason(failure))
 			.increment();
@@ -179,6 +208,12 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 	private static final class Meters {
 
 		final Counter hits;
+
+		final Counter nearHits;
+
+		final Counter nearMisses;
+
+		final Counter nearInvalidations;
 
 		final Counter misses;
 
@@ -234,12 +269,27 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 			this.refreshesSucceeded = refreshes(registry, tags, "success");
 			this.refreshesFailed = refreshes(registry, tags, "failure");
 			this.refreshesSkipped = refreshes(registry, tags, "skipped");
+			this.nearHits = nearGets(registry, tags, "hit");
+			this.nearMisses = nearGets(registry, tags, "miss");
+			this.nearInvalidations = Counter.builder("cache.near.invalidations")
+				.description("Entries removed from the near cache because Redis reported a change, or because"
+						+ " it was emptied (flush, lost tracking connection, topology change)")
+				.tags(tags)
+				.register(registry);
 		}
 
 		private static Counter refreshes(MeterRegistry registry, Tags tags, String result) {
 			return Counter.builder("cache.refreshes")
 				.description("Refresh-ahead reloads by outcome: success, failure (the old value is kept), or"
 						+ " skipped because the reload pool was full")
+				.tags(tags)
+				.tag("result", result)
+				.register(registry);
+		}
+
+		private static Counter nearGets(MeterRegistry registry, Tags tags, String result) {
+			return Counter.builder("cache.near.gets")
+				.description("Reads the near cache answered from process memory (hit) or sent to Redis (miss)")
 				.tags(tags)
 				.tag("result", result)
 				.register(registry);

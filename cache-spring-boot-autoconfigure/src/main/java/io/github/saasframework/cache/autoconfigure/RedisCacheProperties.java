@@ -71,6 +71,8 @@ public class RedisCacheProperties {
 
 	private final Reconnect reconnect = new Reconnect();
 
+	private final Near near = new Near();
+
 	private final Observations observations = new Observations();
 
 	private final Json json = new Json();
@@ -192,6 +194,63 @@ public class RedisCacheProperties {
 
 	public Reconnect getReconnect() {
 		return this.reconnect;
+	}
+
+	public Near getNear() {
+		return this.near;
+	}
+
+	/**
+	 * The near cache: values read from Redis kept in process memory, coherent through
+	 * Redis's client tracking.
+	 */
+	public static class Near {
+
+		/**
+		 * Whether to keep values read from Redis in process memory: get, getAll,
+		 * remember, @Remember and @Cacheable hits of a key read before are then answered
+		 * without a Redis command, until Redis reports a change of the key (a write by
+		 * any client, an expiry, an eviction, a flush; RESP3 client tracking). Needs
+		 * Redis 6 or later and the right to run CLIENT TRACKING.
+		 */
+		private boolean enabled = CORE_OPTIONS.nearCache();
+
+		/**
+		 * How many entries the near cache holds at most; least recently (and least often)
+		 * used entries leave first.
+		 */
+		private int maxEntries = CORE_OPTIONS.nearCacheMaxEntries();
+
+		/**
+		 * How long an entry is answered from memory at most, whatever its Redis TTL
+		 * (which it never outlives either).
+		 */
+		private Duration maxAge = CORE_OPTIONS.nearCacheMaxAge();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
 	}
 
 	/**

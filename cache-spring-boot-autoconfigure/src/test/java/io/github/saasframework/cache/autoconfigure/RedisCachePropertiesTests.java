@@ -89,7 +89,8 @@ class RedisCachePropertiesTests {
 				"app.cache.lock.retry-interval", "app.cache.ttl-jitter", "app.cache.remember.distributed",
 				"app.cache.remember.lease", "app.cache.remember.wait", "app.cache.remember.fail-open",
 				"app.cache.remember.cache-nulls", "app.cache.remember.null-ttl", "app.cache.max-value-size",
-				"app.cache.metrics.prefix-limit", "app.cache.reconnect.max-delay", "app.cache.observations.enabled",
+				"app.cache.metrics.prefix-limit", "app.cache.reconnect.max-delay", "app.cache.near.enabled",
+				"app.cache.near.max-entries", "app.cache.near.max-age", "app.cache.observations.enabled",
 				"app.cache.json.go-durations", "app.cache.spring-cache.enabled", "app.cache.caches",
 				"management.health.appcache.enabled");
 		byName.forEach((name, property) -> assertThat(property.path("description").asString()).as(name).isNotBlank());
@@ -114,6 +115,9 @@ class RedisCachePropertiesTests {
 			.containsEntry("app.cache.max-value-size", "0B")
 			.containsEntry("app.cache.metrics.prefix-limit", "0")
 			.containsEntry("app.cache.reconnect.max-delay", "1s")
+			.containsEntry("app.cache.near.enabled", "false")
+			.containsEntry("app.cache.near.max-entries", "10000")
+			.containsEntry("app.cache.near.max-age", "10m")
 			.containsEntry("app.cache.spring-cache.enabled", "true")
 			.containsEntry("management.health.appcache.enabled", "true");
 		assertThat(List.copyOf(byName.keySet()))
