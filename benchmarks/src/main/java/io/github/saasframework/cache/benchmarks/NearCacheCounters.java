@@ -33,7 +33,7 @@ final class NearCacheCounters implements CacheMetricsRecorder {
 	}
 
 	@Override
-	public void recordNearCacheInvalidations(long count) {
+	public void recordNearCacheInvalidations(String prefix, long count) {
 		if (this.counting) {
 			this.invalidations.add(count);
 		}
