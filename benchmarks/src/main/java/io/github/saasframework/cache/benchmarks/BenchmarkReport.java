@@ -294,6 +294,12 @@ public final class BenchmarkReport {
 			out.printf(Locale.ROOT, "target coherence.timeouts.ours == 0: %s (%.0f)%n",
 					(timeouts == 0) ? "met" : "MISSED", timeouts);
 		}
+		Result rewrites = this.results.get(CoherenceLagHarness.NAME + ".rewrites.ours");
+		if (rewrites != null) {
+			double stale = secondary(rewrites, "stale");
+			out.printf(Locale.ROOT, "target rewrites.stale.ours == 0: %s (%.0f)%n", (stale == 0) ? "met" : "MISSED",
+					stale);
+		}
 		for (String[] latency : LATENCIES) {
 			Result result = this.results.get(latency[1]);
 			if (!latency[2].isEmpty() && result != null && result.secondary().containsKey("get.p99")) {
