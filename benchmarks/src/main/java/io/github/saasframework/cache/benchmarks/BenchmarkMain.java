@@ -19,8 +19,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the whole suite against a {@code redis-server} of its own: starts the server on a
  * free loopback port (never 6379), runs the JMH benchmarks (the port goes to the forks as
  * {@code -Dbench.redis.port}), runs {@link LockHandOffHarness},
- * {@link DeleteByPatternHarness}, {@link StampedeHarness} and
- * {@link RefreshAheadHarness}, stops the server and prints the report of
+ * {@link DeleteByPatternHarness}, {@link StampedeHarness}, {@link RefreshAheadHarness}
+ * and {@link CoherenceLagHarness}, stops the server and prints the report of
  * {@link BenchmarkReport}.
  * <p>
  * Options: {@code --quick} (1 fork, 4 × 2 s warm-up, 5 × 1 s measurement, 2 deletion
@@ -28,9 +28,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * warm-up, and many short iterations give narrower confidence intervals than few long
  * ones), {@code --smoke} (1 s per iteration, 1 deletion run: checks that everything runs,
  * numbers mean nothing), {@code --include REGEX} (JMH benchmarks to run; {@code none} for
- * none), {@code --no-delete}, {@code --prof-gc} (adds JMH's GC profiler),
- * {@code --results DIR} (default {@code benchmarks/target/results}), {@code --svg FILE},
- * {@code --markdown FILE}.
+ * none), {@code --no-delete}, {@code --no-handoff}, {@code --no-stampede},
+ * {@code --no-refresh}, {@code --no-coherence} (skip that harness), {@code --prof-gc}
+ * (adds JMH's GC profiler), {@code --results DIR} (default
+ * {@code benchmarks/target/results}), {@code --svg FILE}, {@code --markdown FILE}.
+ * <p>
+ * {@link NearCacheBenchmark} runs with the same settings as the others: with 3 × 1 s of
+ * warm-up its near-cache hits were still getting faster during the measured iterations on
+ * 2 cores. In {@code --quick} mode {@link CoherenceLagHarness} measures 3 s per contender
+ * under rewrites instead of 10 s.
  */
 public final class BenchmarkMain {
 
@@ -49,6 +55,7 @@ public final class BenchmarkMain {
 		boolean stampede = true;
 		boolean refresh = true;
 		boolean handOff = true;
+		boolean coherence = true;
 		boolean gc = false;
 		String include = BenchmarkMain.class.getPackageName() + ".*Benchmark.*";
 		Path results = Path.of("benchmarks/target/results");
@@ -63,6 +70,7 @@ public final class BenchmarkMain {
 				case "--no-stampede" -> stampede = false;
 				case "--no-refresh" -> refresh = false;
 				case "--no-handoff" -> handOff = false;
+				case "--no-coherence" -> coherence = false;
 				case "--prof-gc" -> gc = true;
 				case "--results" -> results = Path.of(args[++i]);
 				case "--svg" -> svg = Path.of(args[++i]);
@@ -106,6 +114,15 @@ public final class BenchmarkMain {
 						Duration.ofSeconds(smoke ? 2 : (quick ? 5 : 8)))
 					.run(smoke ? 1 : (quick ? 2 : 3), refreshAhead);
 				files.add(refreshAhead);
+			}
+			if (coherence) {
+				Path lag = results.resolve("coherencelag.json");
+				Path rewrites = results.resolve("hotkeyrewrites.json");
+				new CoherenceLagHarness(smoke ? 100 : 1000, Duration.ofSeconds(smoke ? 1 : 2),
+						Duration.ofSeconds(smoke ? 1 : (quick ? 3 : 10)))
+					.run(lag, rewrites);
+				files.add(lag);
+				files.add(rewrites);
 			}
 		}
 		svg = (svg != null) ? svg : results.resolve("benchmarks.svg");

@@ -81,7 +81,28 @@ public final class BenchmarkReport {
 			new Comparison("refreshahead.p99.vs.expiring", "RefreshAheadHarness.refreshAhead",
 					"RefreshAheadHarness.expiring", Double.NaN),
 			new Comparison("expiring.p99.vs.hit", "RefreshAheadHarness.expiring", "RefreshAheadHarness.hit",
-					Double.NaN));
+					Double.NaN),
+			// near cache: a hit of ours against Redisson's client-side caching (both from
+			// memory) and against a round trip + decode of raw Lettuce
+			new Comparison("near.immutable.vs.redisson.csc.t1", "NearCacheBenchmark.T1.getNearImmutable",
+					"NearCacheBenchmark.T1.getRedissonClientSideCaching", 1.0),
+			new Comparison("near.immutable.vs.redisson.csc.t8", "NearCacheBenchmark.T8.getNearImmutable",
+					"NearCacheBenchmark.T8.getRedissonClientSideCaching", 1.0),
+			new Comparison("near.mutable.vs.lettuce.t1", "NearCacheBenchmark.T1.getNearMutable",
+					"NearCacheBenchmark.T1.getLettuce", 50),
+			new Comparison("near.mutable.vs.lettuce.t8", "NearCacheBenchmark.T8.getNearMutable",
+					"NearCacheBenchmark.T8.getLettuce", 50),
+			// p99 of the time from another client's SET to the first read of the new
+			// value: Redisson's ÷ ours, so at or above 1 when ours is at or below theirs
+			new Comparison("coherence.p99.vs.redisson.csc", CoherenceLagHarness.NAME + ".ours",
+					CoherenceLagHarness.NAME + ".redisson", 1.0),
+			new Comparison("rewrites.near.vs.redisson.csc", CoherenceLagHarness.NAME + ".rewrites.ours",
+					CoherenceLagHarness.NAME + ".rewrites.redisson", Double.NaN),
+			new Comparison("rewrites.near.vs.lettuce", CoherenceLagHarness.NAME + ".rewrites.ours",
+					CoherenceLagHarness.NAME + ".rewrites.lettuce", Double.NaN));
+
+	/** Upper bound of the p99 coherence lag of ours, in ms. */
+	static final double COHERENCE_P99_MS = 5;
 
 	/**
 	 * GET latency during each deletion: printed name, result, the upper bound (NaN:
@@ -225,6 +246,28 @@ public final class BenchmarkReport {
 			out.printf(Locale.ROOT, "fairness ours (8 threads x 2 instances): longest wait = %.1f x mean wait%n",
 					fairness.primary().score());
 		}
+		for (String contender : List.of("ours", "redisson")) {
+			Result lag = this.results.get(CoherenceLagHarness.NAME + "." + contender);
+			if (lag != null) {
+				double nearHits = secondary(lag, "nearHits");
+				out.printf(Locale.ROOT,
+						"coherence %s p50 %.3f ms, p99 %.3f ms, max %.3f ms over %.0f changes; %.0f stale reads, "
+								+ "%s stale after invalidation, %.0f timeouts%s%n",
+						contender, secondary(lag, "p50"), lag.primary().score(), secondary(lag, "max"),
+						secondary(lag, "changes"), secondary(lag, "stale"),
+						count(secondary(lag, "staleAfterInvalidation")), secondary(lag, "timeouts"), (nearHits >= 0)
+								? String.format(Locale.ROOT, "; %.0f reads from near-cache memory", nearHits) : "");
+			}
+		}
+		for (String contender : List.of("ours", "redisson", "lettuce")) {
+			Result rewrites = this.results.get(CoherenceLagHarness.NAME + ".rewrites." + contender);
+			if (rewrites != null) {
+				out.printf(Locale.ROOT,
+						"rewrites %s %s ops/s (%d readers, hot key rewritten %.0f times a second), %.0f stale reads%n",
+						contender, format(rewrites.primary().score(), rewrites.primary().error()),
+						CoherenceLagHarness.READERS, secondary(rewrites, "rewrites"), secondary(rewrites, "stale"));
+			}
+		}
 		out.println();
 		out.println("# targets");
 		if (stampedeOurs != null) {
@@ -238,6 +281,24 @@ public final class BenchmarkReport {
 				out.printf(Locale.ROOT, "target %s >= %s: %s (%.3f)%n", ratio.comparison().name(), trim(target),
 						(ratio.value() >= target) ? "met" : "MISSED", ratio.value());
 			}
+		}
+		Result lag = this.results.get(CoherenceLagHarness.NAME + ".ours");
+		if (lag != null) {
+			double p99 = lag.primary().score();
+			out.printf(Locale.ROOT, "target coherence.p99.ours <= %s ms: %s (%.3f)%n", trim(COHERENCE_P99_MS),
+					(p99 <= COHERENCE_P99_MS) ? "met" : "MISSED", p99);
+			double stale = secondary(lag, "stale") + Math.max(0, secondary(lag, "staleAfterInvalidation"));
+			out.printf(Locale.ROOT, "target coherence.stale.ours == 0: %s (%.0f)%n", (stale == 0) ? "met" : "MISSED",
+					stale);
+			double timeouts = secondary(lag, "timeouts");
+			out.printf(Locale.ROOT, "target coherence.timeouts.ours == 0: %s (%.0f)%n",
+					(timeouts == 0) ? "met" : "MISSED", timeouts);
+		}
+		Result rewrites = this.results.get(CoherenceLagHarness.NAME + ".rewrites.ours");
+		if (rewrites != null) {
+			double stale = secondary(rewrites, "stale");
+			out.printf(Locale.ROOT, "target rewrites.stale.ours == 0: %s (%.0f)%n", (stale == 0) ? "met" : "MISSED",
+					stale);
 		}
 		for (String[] latency : LATENCIES) {
 			Result result = this.results.get(latency[1]);
@@ -259,6 +320,10 @@ public final class BenchmarkReport {
 	private static double loadsMin(Result result) {
 		Metric min = result.secondary().get("min");
 		return (min != null) ? min.score() : result.primary().score();
+	}
+
+	private static String count(double value) {
+		return (value < 0) ? "n/a" : String.format(Locale.ROOT, "%.0f", value);
 	}
 
 	private static double secondary(Result result, String name) {
@@ -383,6 +448,18 @@ public final class BenchmarkReport {
 				md.append(String.format(Locale.ROOT, "| p99 `%s` | %s ms | | | %s |%n", latency[0],
 						format(p99.score(), p99.error()), latency[2].isEmpty() ? ""
 								: "< " + latency[2] + ((p99.score() < Double.parseDouble(latency[2])) ? " ✔" : " ✘")));
+			}
+		}
+		for (String contender : List.of("ours", "redisson")) {
+			Result lag = this.results.get(CoherenceLagHarness.NAME + "." + contender);
+			if (lag != null) {
+				boolean ours = contender.equals("ours");
+				md.append(String.format(Locale.ROOT,
+						"| p99 `coherence.lag.%s.ms` | %s ms (p50 %s, max %s; %.0f stale, %.0f timeouts) | | | %s |%n",
+						contender, number(lag.primary().score()), number(secondary(lag, "p50")),
+						number(secondary(lag, "max")), secondary(lag, "stale"), secondary(lag, "timeouts"),
+						ours ? "≤ " + trim(COHERENCE_P99_MS)
+								+ ((lag.primary().score() <= COHERENCE_P99_MS) ? " ✔" : " ✘") : ""));
 			}
 		}
 		Path parent = file.toAbsolutePath().getParent();

@@ -3,6 +3,8 @@ package io.github.saasframework.cache.benchmarks;
 import java.time.Duration;
 
 import io.github.saasframework.cache.CacheConfig;
+import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.CacheOptions;
 import io.github.saasframework.cache.RedisCache;
 import io.github.saasframework.cache.serializer.JsonCacheSerializer;
 import io.lettuce.core.RedisClient;
@@ -10,6 +12,7 @@ import io.lettuce.core.RedisURI;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
+import org.redisson.config.Protocol;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -73,6 +76,25 @@ public final class Connections {
 	}
 
 	/**
+	 * Our cache on a factory with the near cache on (10 000 entries, default maximum
+	 * age), JSON by a default Jackson 3 mapper.
+	 * @param factory the connection factory
+	 * @param prefix the key prefix, which is also the prefix the near cache tracks
+	 * @param recorder where the cache reports near-cache hits and invalidations
+	 * @return the cache; close it after use (it holds the invalidation connection)
+	 */
+	public static RedisCache ourNearCache(LettuceConnectionFactory factory, String prefix,
+			CacheMetricsRecorder recorder) {
+		return RedisCache.create(factory,
+				CacheConfig.builder()
+					.keyPrefix(prefix)
+					.defaultTtl(TTL)
+					.serializer(new JsonCacheSerializer(JsonMapper.builder().build()))
+					.build(),
+				CacheOptions.builder().nearCache(true).nearCacheMaxEntries(10_000).metricsRecorder(recorder).build());
+	}
+
+	/**
 	 * A plain Lettuce client.
 	 * @return the client; {@code shutdown()} it after use
 	 */
@@ -86,6 +108,18 @@ public final class Connections {
 	 */
 	public static RedissonClient redisson() {
 		Config config = new Config();
+		config.useSingleServer().setAddress("redis://127.0.0.1:" + port());
+		return Redisson.create(config);
+	}
+
+	/**
+	 * A Redisson client on a single server speaking RESP3, which its
+	 * {@code RClientSideCaching} needs (invalidations arrive as RESP3 pushes).
+	 * @return the client; {@code shutdown()} it after use
+	 */
+	public static RedissonClient redissonResp3() {
+		Config config = new Config();
+		config.setProtocol(Protocol.RESP3);
 		config.useSingleServer().setAddress("redis://127.0.0.1:" + port());
 		return Redisson.create(config);
 	}
