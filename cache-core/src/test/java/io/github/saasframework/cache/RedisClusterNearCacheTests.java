@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.dao.DataAccessException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -135,6 +137,41 @@ class RedisClusterNearCacheTests {
 		Awaitility.await()
 			.atMost(VISIBLE_WITHIN)
 			.until(() -> this.cache.get(key, String.class).orElse(null), "reported"::equals);
+	}
+
+	@Test
+	void aRestartedMaster_isNeverAnsweredWithTheValueItHeldBefore() {
+		String key = this.items.keySet().iterator().next();
+		String before = this.items.get(key);
+		RedisServerProcess master = masterOf(key);
+		master.kill();
+		master.restart();
+		// the node comes back empty with its slots (nodes.conf is kept); another client
+		// writes the key anew
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.ignoreExceptions()
+			.until(() -> this.cluster.masters()
+				.stream()
+				.allMatch((node) -> node.command("CLUSTER", "INFO").contains("cluster_state:ok")));
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> master.command("SET", redisKey(key), "after-restart").contains("OK"));
+		List<String> seen = new ArrayList<>();
+		Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
+			try {
+				seen.add(this.cache.get(key, String.class).orElse("(none)"));
+			}
+			catch (DataAccessException ex) {
+				return false;
+			}
+			return "after-restart".equals(seen.get(seen.size() - 1)) && this.cache.heldInMemory(key);
+		});
+		assertThat(seen).doesNotContain(before);
+		master.command("SET", redisKey(key), "later");
+		Awaitility.await()
+			.atMost(VISIBLE_WITHIN)
+			.until(() -> this.cache.get(key, String.class).orElse(null), "later"::equals);
 	}
 
 	@Test
