@@ -174,6 +174,16 @@ abstract class NearCacheTracking implements AutoCloseable {
 		return this.prefix.isEmpty() ? args : args.prefixes(StandardCharsets.UTF_8, this.prefix);
 	}
 
+	/** Opens a tracking connection; a failure says what could not be opened. */
+	static <C> C openConnection(java.util.function.Supplier<C> opener) {
+		try {
+			return opener.get();
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("The near cache could not open its tracking connection: " + ex, ex);
+		}
+	}
+
 	static void requireResp3(StatefulRedisConnection<byte[], byte[]> connection, String where) {
 		if (connection instanceof StatefulRedisConnectionImpl<?, ?> impl) {
 			ProtocolVersion version = impl.getConnectionState().getNegotiatedProtocolVersion();
@@ -467,13 +477,8 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 		@Override
 		void open() {
-			StatefulRedisConnection<byte[], byte[]> opened;
-			try {
-				opened = this.client.connect(ByteArrayCodec.INSTANCE);
-			}
-			catch (RuntimeException ex) {
-				throw new IllegalStateException("The near cache could not open its tracking connection: " + ex, ex);
-			}
+			StatefulRedisConnection<byte[], byte[]> opened = openConnection(
+					() -> this.client.connect(ByteArrayCodec.INSTANCE));
 			this.connection = opened;
 			Node single = new Node(opened, "Redis");
 			single.attach();
@@ -523,25 +528,19 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 		@Override
 		void open() {
-			try {
-				this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
-			}
-			catch (RuntimeException ex) {
-				throw new IllegalStateException("The near cache could not open its tracking connection: " + ex, ex);
-			}
+			this.connection = openConnection(() -> this.client.connect(ByteArrayCodec.INSTANCE));
 			this.topologyEvents = this.client.getResources()
 				.eventBus()
 				.get()
 				.filter(ClusterTopologyChangedEvent.class::isInstance)
-				.subscribe((event) -> this.scheduler.execute(this::topologyChanged));
-			for (RedisClusterNode master : masters()) {
+				.subscribe((event) -> topologyChanged(((ClusterTopologyChangedEvent) event).after()));
+			for (RedisClusterNode master : masters(this.client.getPartitions())) {
 				connect(master).attach();
 			}
 		}
 
-		private List<RedisClusterNode> masters() {
-			return this.client.getPartitions()
-				.stream()
+		private static List<RedisClusterNode> masters(Iterable<RedisClusterNode> topology) {
+			return java.util.stream.StreamSupport.stream(topology.spliterator(), false)
 				.filter((node) -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
 				.collect(Collectors.toList());
 		}
@@ -557,12 +556,22 @@ abstract class NearCacheTracking implements AutoCloseable {
 		}
 
 		/** Slots may have moved: forget everything, track the masters there are now. */
-		private void topologyChanged() {
+		private void topologyChanged(List<RedisClusterNode> after) {
 			if (this.closed) {
 				return;
 			}
+			// at once, on the thread that tells: Lettuce routes by the new topology right
+			// after this event
 			this.near.lost();
-			Set<String> current = masters().stream().map(RedisClusterNode::getNodeId).collect(Collectors.toSet());
+			// connecting may block: not on that thread
+			this.scheduler.execute(() -> trackMasters(masters(after)));
+		}
+
+		private void trackMasters(List<RedisClusterNode> masters) {
+			if (this.closed) {
+				return;
+			}
+			Set<String> current = masters.stream().map(RedisClusterNode::getNodeId).collect(Collectors.toSet());
 			this.nodes.entrySet().removeIf((entry) -> {
 				if (!current.contains(entry.getKey())) {
 					entry.getValue().detach();
@@ -570,7 +579,7 @@ abstract class NearCacheTracking implements AutoCloseable {
 				}
 				return false;
 			});
-			for (RedisClusterNode master : masters()) {
+			for (RedisClusterNode master : masters) {
 				if (!this.nodes.containsKey(master.getNodeId())) {
 					try {
 						connect(master).attach();

@@ -435,13 +435,22 @@ class NearCacheTests {
 	}
 
 	private String trackingClientId() {
-		String id = trackingClientIdOrNull();
+		return trackingClientId(this.server);
+	}
+
+	private String trackingClientIdOrNull() {
+		return trackingClientIdOrNull(this.server);
+	}
+
+	/** The id of the client with tracking on (this test's near cache) on a server. */
+	static String trackingClientId(RedisServerProcess server) {
+		String id = trackingClientIdOrNull(server);
 		assertThat(id).as("a client with tracking on").isNotNull();
 		return id;
 	}
 
-	private String trackingClientIdOrNull() {
-		for (String line : this.server.command("CLIENT", "LIST").split("\n")) {
+	static String trackingClientIdOrNull(RedisServerProcess server) {
+		for (String line : server.command("CLIENT", "LIST").split("\n")) {
 			Matcher flags = Pattern.compile("flags=(\\S*)").matcher(line);
 			if (flags.find() && flags.group(1).contains("t")) {
 				Matcher id = Pattern.compile("id=(\\d+)").matcher(line);

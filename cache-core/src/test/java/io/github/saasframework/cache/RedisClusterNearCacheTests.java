@@ -18,6 +18,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -113,7 +114,7 @@ class RedisClusterNearCacheTests {
 	void aKilledTrackingConnectionOnOneMaster_emptiesTheNearCache() {
 		String key = this.items.keySet().iterator().next();
 		RedisServerProcess master = masterOf(key);
-		String trackingId = trackingClientId(master);
+		String trackingId = NearCacheTests.trackingClientId(master);
 		// the kill and the write in one transaction: nobody is told of this write
 		RedisClient client = RedisClient.create(RedisURI.create(master.host(), master.port()));
 		try (StatefulRedisConnection<String, String> other = client.connect()) {
@@ -131,7 +132,9 @@ class RedisClusterNearCacheTests {
 			.pollInterval(Duration.ofMillis(1))
 			.until(() -> this.cache.get(key, String.class).orElse(null), "unreported"::equals);
 		// tracking on that master again: its changes are reported again
-		Awaitility.await().atMost(VISIBLE_WITHIN).until(() -> !trackingId.equals(trackingClientIdOrNull(master)));
+		Awaitility.await()
+			.atMost(VISIBLE_WITHIN)
+			.until(() -> !trackingId.equals(NearCacheTests.trackingClientIdOrNull(master)));
 		inMemory(key);
 		master.command("SET", redisKey(key), "reported");
 		Awaitility.await()
@@ -202,6 +205,41 @@ class RedisClusterNearCacheTests {
 		}
 	}
 
+	@Test
+	void aNewTopology_emptiesTheNearCache_andTheNewOwnerOfAMovedSlotIsTracked() {
+		String key = this.items.keySet().iterator().next();
+		int slot = SlotHash.getSlot(redisKey(key));
+		RedisServerProcess from = masterOf(key);
+		RedisServerProcess to = this.cluster.masters().stream().filter((m) -> m != from).findFirst().orElseThrow();
+		String elsewhere = this.items.keySet()
+			.stream()
+			.filter((other) -> masterOf(other) != from && masterOf(other) != to)
+			.findFirst()
+			.orElseThrow();
+		RedisClusterClient client = (RedisClusterClient) RedisClusterExtension.connectionFactory()
+			.getRequiredNativeClient();
+		try {
+			this.cluster.migrateSlot(slot, to);
+			inMemory(elsewhere);
+			client.refreshPartitions();
+			// the topology event empties memory, keys of untouched masters included
+			Awaitility.await().atMost(VISIBLE_WITHIN).until(() -> !this.cache.heldInMemory(elsewhere));
+			// Lettuce routes the moved slot to its new owner, whose changes are tracked
+			// now
+			to.command("SET", redisKey(key), "on-new-owner");
+			inMemory(key);
+			assertThat(this.cache.get(key, String.class)).contains("on-new-owner");
+			to.command("SET", redisKey(key), "changed-on-new-owner");
+			Awaitility.await()
+				.atMost(VISIBLE_WITHIN)
+				.until(() -> this.cache.get(key, String.class).orElse(null), "changed-on-new-owner"::equals);
+		}
+		finally {
+			this.cluster.migrateSlot(slot, from);
+			client.refreshPartitions();
+		}
+	}
+
 	private void inMemory(String key) {
 		Awaitility.await().atMost(VISIBLE_WITHIN).pollInterval(Duration.ofMillis(1)).until(() -> {
 			assertThat(this.cache.get(key, String.class)).isPresent();
@@ -225,26 +263,6 @@ class RedisClusterNearCacheTests {
 					+ calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L));
 		}
 		return reads;
-	}
-
-	private String trackingClientId(RedisServerProcess node) {
-		String id = trackingClientIdOrNull(node);
-		assertThat(id).as("a client with tracking on").isNotNull();
-		return id;
-	}
-
-	private static String trackingClientIdOrNull(RedisServerProcess node) {
-		List<String> ids = new ArrayList<>();
-		for (String line : node.command("CLIENT", "LIST").split("\n")) {
-			Matcher flags = Pattern.compile("flags=(\\S*)").matcher(line);
-			if (flags.find() && flags.group(1).contains("t")) {
-				Matcher id = Pattern.compile("id=(\\d+)").matcher(line);
-				if (id.find()) {
-					ids.add(id.group(1));
-				}
-			}
-		}
-		return ids.isEmpty() ? null : ids.get(0);
 	}
 
 }
