@@ -35,10 +35,9 @@ import org.springframework.core.ParameterizedTypeReference;
  * {@code Class} or, for generic types, a {@link ParameterizedTypeReference}. {@code null}
  * values are never stored.
  * <p>
- * <b>TTL.</b> Durations have millisecond precision ({@code SET ... PX}, {@code PEXPIRE}).
- * {@link Duration#ZERO} means the configured default TTL, and {@link #NO_EXPIRY} (or any
- * duration too long for Redis) means no expiry. A sub-millisecond positive TTL is rounded
- * up to one millisecond. A negative TTL is an {@link IllegalArgumentException}.
+ * <b>TTL.</b> Millisecond precision ({@code PX}, {@code PEXPIRE}); {@link Duration#ZERO}
+ * means the default TTL, {@link #NO_EXPIRY} none; a sub-millisecond TTL is rounded up to
+ * one millisecond, a negative one refused.
  * <p>
  * <b>Failures.</b> Arguments are validated before anything is sent to Redis: bad ones
  * throw {@link IllegalArgumentException} naming the argument, and nothing stored is
@@ -48,13 +47,10 @@ import org.springframework.core.ParameterizedTypeReference;
  * {@link org.springframework.dao.DataAccessException} subtypes, unchanged.
  * <p>
  * <b>Atomicity and Cluster.</b> Every single-key call is one Redis command or one Lua
- * script, hence atomic. Batches are one round trip per Redis node and are not atomic as a
- * whole: on a Redis Cluster the keys are grouped by hash slot (a multi-key command may
- * only name keys of one slot), and the commands of all slots are sent to their nodes
- * without waiting for replies in between, never one command per key. Pattern operations
- * walk every master with {@code SCAN}. Keys that must be renamed into each other, or read
- * together from one node, share a {@code {hash tag}}: {@code {order:42}:draft}.
- * <p>
+ * script, hence atomic. Batches are one round trip per node, grouped by hash slot on a
+ * cluster, not atomic as a whole, never one command per key. Pattern operations walk
+ * every master with {@code SCAN}. Keys renamed into each other share a {@code {hash
+ * tag}}: {@code {order:42}:draft}. {@link #async()} is the same cache, non-blocking.
  * Implementations are thread-safe.
  *
  * @since 0.1.0
@@ -84,34 +80,25 @@ public interface Cache {
 	<T> Optional<T> get(String key, Class<T> type);
 
 	/**
-	 * Reads a value of a generic type, such as {@code List<User>}: one {@code GET}.
+	 * As {@link #get(String, Class)}, for a generic type such as {@code new
+	 * ParameterizedTypeReference<List<User>>() {}}.
 	 * @param <T> the value type
 	 * @param key the key
 	 * @param type the type to read the value as
 	 * @return the value, or empty if there is no such key
-	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code type}
-	 * is null
-	 * @throws CacheSerializationException if the stored bytes are not a valid
-	 * {@code type}
 	 */
 	<T> Optional<T> get(String key, ParameterizedTypeReference<T> type);
 
 	/**
-	 * Stores a value with the default TTL: one {@code SET key value PX ttl}.
+	 * Stores a value with the default TTL, as {@link #set(String, Object, Duration)}.
 	 * @param key the key
 	 * @param value the value, not {@code null}
-	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code value}
-	 * is null
-	 * @throws CacheSerializationException if the value cannot be serialized; nothing is
-	 * written
 	 */
 	void set(String key, Object value);
 
 	/**
 	 * Stores a value: one {@code SET key value PX ttl} (a plain {@code SET} for
 	 * {@link #NO_EXPIRY}), replacing any value and TTL the key had.
-	 * @param key the key
-	 * @param value the value, not {@code null}
 	 * <p>
 	 * A call that fails with a timeout may still have been applied: the command can reach
 	 * Redis after the caller stopped waiting (true of any Redis client). What a failed
@@ -138,46 +125,11 @@ public interface Cache {
 	 * @param ttl time to live; {@link Duration#ZERO} for the default TTL
 	 * @return {@code true} if the value was stored, {@code false} if the key existed (its
 	 * value and TTL are untouched)
-	 * @throws IllegalArgumentException if {@code key} is null or blank, {@code value} is
-	 * null, or {@code ttl} is null or negative; nothing is written
-	 * @throws CacheSerializationException if the value cannot be serialized; nothing is
-	 * written
+	 * @throws IllegalArgumentException as {@link #set(String, Object, Duration)}
+	 * @throws CacheSerializationException as {@link #set(String, Object, Duration)}
 	 * @since 0.2.0
 	 */
 	boolean setIfAbsent(String key, Object value, Duration ttl);
-
-	/**
-	 * Reads an entry the way {@code remember} sees it, telling a cached {@code null} (the
-	 * marker {@code remember} stores for a {@code null} result when
-	 * {@link RememberPolicy#cacheNulls(boolean) null caching} is on) apart from a missing
-	 * key: one {@code GET}. {@link #get(String, ParameterizedTypeReference)} reports both
-	 * as empty.
-	 * @param <T> the value type
-	 * @param key the key
-	 * @param type the type to read the value as
-	 * @return empty if there is no such key; an {@link Entry} whose value is {@code null}
-	 * for the null marker; else an {@link Entry} holding the value
-	 * @throws IllegalArgumentException if {@code key} is null or blank, or {@code type}
-	 * is null
-	 * @throws CacheSerializationException if the stored bytes are not a valid
-	 * {@code type}
-	 * @since 0.2.0
-	 */
-	<T> Optional<Entry<T>> lookup(String key, ParameterizedTypeReference<T> type);
-
-	/**
-	 * Stores the marker {@code remember} stores for a {@code null} result, for the
-	 * configured null TTL ({@link CacheOptions#nullTtl()}): one
-	 * {@code SET key marker PX nullTtl}, with {@code NX} when {@code ifAbsent}.
-	 * {@code remember} and {@link #lookup(String, ParameterizedTypeReference)} then see a
-	 * cached {@code null}; {@code get} sees no value.
-	 * @param key the key
-	 * @param ifAbsent {@code true} to write only if the key does not exist
-	 * @return whether the marker was written
-	 * @throws IllegalArgumentException if {@code key} is null or blank
-	 * @since 0.2.0
-	 */
-	boolean setNullMarker(String key, boolean ifAbsent);
 
 	/**
 	 * Removes a key: one {@code UNLINK} (the memory is reclaimed in the background).
@@ -188,10 +140,8 @@ public interface Cache {
 	boolean delete(String key);
 
 	/**
-	 * Counts how many of the keys exist: one {@code EXISTS} (one per hash slot on a
-	 * cluster, pipelined per node). As in Redis, a key named twice counts twice, and a
-	 * key holding the null marker of {@code remember} with null caching on (a cached
-	 * &quot;no value&quot;) exists.
+	 * Counts how many of the keys exist: one {@code EXISTS} (per slot on a cluster). A
+	 * key named twice counts twice; a cached {@code null} of {@code remember} exists.
 	 * @param keys the keys; none gives 0 without a call to Redis
 	 * @return how many of the keys exist
 	 * @throws IllegalArgumentException if the array or any key is null or blank
@@ -217,25 +167,18 @@ public interface Cache {
 	<T> Map<String, T> getAll(Collection<String> keys, Class<T> type);
 
 	/**
-	 * Reads many values of a generic type in one {@code MGET} (one per hash slot on a
-	 * cluster, pipelined per node).
+	 * As {@link #getAll(Collection, Class)}, for a generic type.
 	 * @param <T> the value type
-	 * @param keys the keys; an empty collection gives an empty map without a call to
-	 * Redis
+	 * @param keys the keys
 	 * @param type the type to read the values as
-	 * @return the values found, by key, in the iteration order of {@code keys}; missing
-	 * keys are absent from the map
-	 * @throws IllegalArgumentException if {@code keys}, any key or {@code type} is null,
-	 * or a key is blank
-	 * @throws CacheSerializationException if a stored value is not a valid {@code type};
-	 * the message names its key
+	 * @return the values found, by key, in the iteration order of {@code keys}
 	 */
 	<T> Map<String, T> getAll(Collection<String> keys, ParameterizedTypeReference<T> type);
 
 	/**
 	 * Stores many values, each with the same TTL: pipelined {@code SET key value PX ttl}
 	 * (routed to each key's node on a cluster), one round trip per chunk of 1000 entries
-	 * ({@link CacheOptions#batchChunkSize()}). Every value is serialized before anything
+	 * ({@link CacheConfig#batchChunkSize()}). Every value is serialized before anything
 	 * is written. Each {@code SET} is atomic; the batch as a whole is not: when a chunk
 	 * fails (a timeout, say), the call throws without sending the later chunks, so what
 	 * may have been written is the chunks before it and part of the failing one. The call
@@ -288,8 +231,7 @@ public interface Cache {
 	<T> @Nullable T remember(String key, Duration ttl, Class<T> type, Callable<? extends T> loader);
 
 	/**
-	 * Returns the cached value of a generic type, or computes, stores and returns it on a
-	 * miss. Behaves as {@link #remember(String, Duration, Class, Callable)}.
+	 * As {@link #remember(String, Duration, Class, Callable)}, for a generic type.
 	 * @param <T> the value type
 	 * @param key the key
 	 * @param ttl time to live of a computed value; {@link Duration#ZERO} for the default
@@ -297,13 +239,6 @@ public interface Cache {
 	 * @param type the type to read a cached value as
 	 * @param loader computes the value on a miss
 	 * @return the cached or computed value, {@code null} only if the loader returned it
-	 * @throws IllegalArgumentException if an argument is null, the key blank or the TTL
-	 * negative
-	 * @throws CacheSerializationException if the cached bytes are not a valid
-	 * {@code type}, or the computed value cannot be serialized (then nothing is stored)
-	 * @throws CacheException wrapping a checked exception of the loader (as its cause);
-	 * nothing is stored. Unchecked exceptions and errors of the loader propagate
-	 * unchanged
 	 */
 	<T> @Nullable T remember(String key, Duration ttl, ParameterizedTypeReference<T> type,
 			Callable<? extends T> loader);
@@ -317,28 +252,19 @@ public interface Cache {
 	 * @param loader computes the value on a miss
 	 * @return the cached or computed value, {@code null} only if the loader returned it
 	 * @throws IllegalArgumentException if an argument is null or the key blank
-	 * @throws CacheSerializationException if the cached bytes are not a valid
-	 * {@code type}, or the computed value cannot be serialized (then nothing is stored)
-	 * @throws CacheException wrapping a checked exception of the loader (as its cause);
-	 * nothing is stored. Unchecked exceptions and errors of the loader propagate
-	 * unchanged
+	 * @throws CacheSerializationException as
+	 * {@link #remember(String, Duration, Class, Callable)}
+	 * @throws CacheException as {@link #remember(String, Duration, Class, Callable)}
 	 */
 	<T> @Nullable T rememberForever(String key, Class<T> type, Callable<? extends T> loader);
 
 	/**
-	 * As {@link #remember(String, Duration, ParameterizedTypeReference, Callable)}, but a
-	 * computed value is stored without expiry.
+	 * As {@link #rememberForever(String, Class, Callable)}, for a generic type.
 	 * @param <T> the value type
 	 * @param key the key
 	 * @param type the type to read a cached value as
 	 * @param loader computes the value on a miss
 	 * @return the cached or computed value, {@code null} only if the loader returned it
-	 * @throws IllegalArgumentException if an argument is null or the key blank
-	 * @throws CacheSerializationException if the cached bytes are not a valid
-	 * {@code type}, or the computed value cannot be serialized (then nothing is stored)
-	 * @throws CacheException wrapping a checked exception of the loader (as its cause);
-	 * nothing is stored. Unchecked exceptions and errors of the loader propagate
-	 * unchanged
 	 */
 	<T> @Nullable T rememberForever(String key, ParameterizedTypeReference<T> type, Callable<? extends T> loader);
 
@@ -368,20 +294,14 @@ public interface Cache {
 	<T> @Nullable T remember(String key, RememberPolicy policy, Class<T> type, Callable<? extends T> loader);
 
 	/**
-	 * Cache-or-compute of a generic type with per-call settings, as
-	 * {@link #remember(String, RememberPolicy, Class, Callable)}.
+	 * As {@link #remember(String, RememberPolicy, Class, Callable)}, for a generic type.
 	 * @param <T> the value type
 	 * @param key the key, relative to the prefix
 	 * @param policy the TTL and what to store
-	 * @param type the value type, such as {@code new
-	 * ParameterizedTypeReference<List<User>>() {}}
+	 * @param type the value type
 	 * @param loader computes the value on a miss
 	 * @return the cached or loaded value; {@code null} if the loader returned
 	 * {@code null}
-	 * @throws IllegalArgumentException if an argument is null or the key blank, or if the
-	 * policy's {@code refreshAfter} is not shorter than its TTL (or is set for values
-	 * stored without expiry); nothing is sent to Redis then
-	 * @since 0.2.0
 	 */
 	<T> @Nullable T remember(String key, RememberPolicy policy, ParameterizedTypeReference<T> type,
 			Callable<? extends T> loader);
@@ -414,13 +334,10 @@ public interface Cache {
 	// ---------------------------------------------------------------- counters
 
 	/**
-	 * Adds one to an integer counter: one {@code INCRBY}. A missing key counts from 0 and
-	 * is created without expiry.
+	 * Adds one to an integer counter: {@link #incrementBy(String, long) incrementBy(key,
+	 * 1)}.
 	 * @param key the key
 	 * @return the new value
-	 * @throws IllegalArgumentException if {@code key} is null or blank
-	 * @throws org.springframework.dao.DataAccessException if the stored value is not an
-	 * integer
 	 */
 	long increment(String key);
 
@@ -455,23 +372,18 @@ public interface Cache {
 	long incrementBy(String key, long delta, Duration ttl);
 
 	/**
-	 * Subtracts one from an integer counter: one {@code DECRBY}.
+	 * Subtracts one: {@link #decrementBy(String, long) decrementBy(key, 1)}.
 	 * @param key the key
 	 * @return the new value
-	 * @throws IllegalArgumentException if {@code key} is null or blank
-	 * @throws org.springframework.dao.DataAccessException if the stored value is not an
-	 * integer
 	 */
 	long decrement(String key);
 
 	/**
-	 * Subtracts {@code delta} from an integer counter: one {@code DECRBY}.
+	 * Subtracts from an integer counter atomically: one {@code DECRBY}, as
+	 * {@link #incrementBy(String, long)}.
 	 * @param key the key
-	 * @param delta the amount, may be negative
+	 * @param delta the amount to subtract
 	 * @return the new value
-	 * @throws IllegalArgumentException if {@code key} is null or blank
-	 * @throws org.springframework.dao.DataAccessException if the stored value is not an
-	 * integer
 	 */
 	long decrementBy(String key, long delta);
 
@@ -536,13 +448,10 @@ public interface Cache {
 	 * @param name the lock name, relative to the prefix
 	 * @param ttl the lease
 	 * @param action the action
-	 * @throws LockNotAcquiredException if the lock was not acquired within the wait; the
-	 * action did not run
-	 * @throws LockNotHeldException if the lock was lost while the action ran
-	 * @throws IllegalArgumentException if an argument is null, the name blank or the TTL
-	 * not positive or not finite
-	 * @throws CacheException wrapping a checked exception of the action (as its cause);
-	 * unchecked exceptions and errors propagate unchanged
+	 * @throws LockNotAcquiredException as {@link #withLock(String, Duration, Callable)}
+	 * @throws LockNotHeldException as {@link #withLock(String, Duration, Callable)}
+	 * @throws IllegalArgumentException as {@link #withLock(String, Duration, Callable)}
+	 * @throws CacheException as {@link #withLock(String, Duration, Callable)}
 	 */
 	void withLock(String name, Duration ttl, ThrowingRunnable action);
 
@@ -558,13 +467,11 @@ public interface Cache {
 	 * @param waitTime how long to wait for the lock; zero for one attempt
 	 * @param action the action
 	 * @return what the action returned
-	 * @throws LockNotAcquiredException if the lock was not acquired within the wait; the
-	 * action did not run
-	 * @throws LockNotHeldException if the lock was lost while the action ran
-	 * @throws IllegalArgumentException if an argument is null, the name blank, the TTL
-	 * not positive or not finite, or the wait negative
-	 * @throws CacheException wrapping a checked exception of the action (as its cause);
-	 * unchecked exceptions and errors propagate unchanged
+	 * @throws LockNotAcquiredException as {@link #withLock(String, Duration, Callable)}
+	 * @throws LockNotHeldException as {@link #withLock(String, Duration, Callable)}
+	 * @throws IllegalArgumentException as {@link #withLock(String, Duration, Callable)},
+	 * or if the wait is negative
+	 * @throws CacheException as {@link #withLock(String, Duration, Callable)}
 	 * @since 0.2.0
 	 */
 	<T> @Nullable T withLock(String name, Duration ttl, Duration waitTime, Callable<T> action);
@@ -681,13 +588,13 @@ public interface Cache {
 	String prefix();
 
 	/**
-	 * An entry found by {@link #lookup(String, ParameterizedTypeReference)}.
-	 *
-	 * @param <T> the value type
-	 * @param value the stored value; {@code null} when the key holds the null marker
-	 * @since 0.2.0
+	 * The non-blocking face of this cache: the same keys, prefix, serializer, TTL rules,
+	 * near cache and meters, each call answered by a
+	 * {@link java.util.concurrent.CompletableFuture} that never blocks its caller. No
+	 * call to Redis.
+	 * @return the asynchronous view
+	 * @since 0.3.0
 	 */
-	record Entry<T>(@Nullable T value) {
-	}
+	AsyncCache async();
 
 }

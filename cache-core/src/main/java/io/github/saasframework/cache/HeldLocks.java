@@ -1,12 +1,11 @@
 package io.github.saasframework.cache;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
+import io.github.saasframework.cache.internal.Arguments;
+import io.github.saasframework.cache.internal.lock.Locks;
 import io.github.saasframework.cache.lock.DistributedLock;
 import io.github.saasframework.cache.lock.LockNotHeldException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The locks the current thread holds through {@link Cache#withLock} or {@code @WithLock},
@@ -29,8 +28,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HeldLocks {
 
-	private static final ThreadLocal<List<Hold>> HOLDS = ThreadLocal.withInitial(ArrayList::new);
-
 	private HeldLocks() {
 	}
 
@@ -42,14 +39,7 @@ public final class HeldLocks {
 	 */
 	public static Optional<DistributedLock> current(String name) {
 		Arguments.requireText(name, "name");
-		List<Hold> holds = HOLDS.get();
-		for (int i = holds.size() - 1; i >= 0; i--) {
-			Hold hold = holds.get(i);
-			if (hold.lock.name().equals(name)) {
-				return Optional.of(hold.lock);
-			}
-		}
-		return Optional.empty();
+		return Locks.heldByCurrentThread(name);
 	}
 
 	/**
@@ -64,47 +54,6 @@ public final class HeldLocks {
 			.orElseThrow(() -> new LockNotHeldException(
 					"The current thread holds no lock " + Arguments.quote(name) + " through withLock or @WithLock"))
 			.fencingToken();
-	}
-
-	/** The hold of this thread on a lock of a root cache, or null. */
-	static @Nullable Hold find(Locks owner, String redisKey) {
-		for (Hold hold : HOLDS.get()) {
-			if (hold.owner == owner && hold.redisKey.equals(redisKey)) {
-				return hold;
-			}
-		}
-		return null;
-	}
-
-	static Hold push(Locks owner, String redisKey, RedisDistributedLock lock) {
-		Hold hold = new Hold(owner, redisKey, lock);
-		HOLDS.get().add(hold);
-		return hold;
-	}
-
-	static void pop(Hold hold) {
-		List<Hold> holds = HOLDS.get();
-		holds.remove(hold);
-		if (holds.isEmpty()) {
-			HOLDS.remove();
-		}
-	}
-
-	/** One lock held by this thread, with its nesting depth. */
-	static final class Hold {
-
-		final Locks owner;
-
-		final String redisKey;
-
-		final RedisDistributedLock lock;
-
-		Hold(Locks owner, String redisKey, RedisDistributedLock lock) {
-			this.owner = owner;
-			this.redisKey = redisKey;
-			this.lock = lock;
-		}
-
 	}
 
 }

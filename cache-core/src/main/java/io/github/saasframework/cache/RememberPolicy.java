@@ -3,6 +3,8 @@ package io.github.saasframework.cache;
 import java.time.Duration;
 import java.util.function.Predicate;
 
+import io.github.saasframework.cache.internal.Arguments;
+import io.github.saasframework.cache.internal.TtlPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -150,9 +152,39 @@ public final class RememberPolicy {
 		return this.refreshAfter;
 	}
 
-	/** Whether a loaded non-null value may be stored. */
-	boolean mayStore(Object value) {
+	/**
+	 * Whether a loaded non-null value may be stored: {@code false} when the
+	 * {@link #unless(Predicate) veto} says so.
+	 * @param value the loaded value
+	 * @return {@code true} to store it
+	 */
+	public boolean mayStore(Object value) {
 		return this.unless == null || !this.unless.test(value);
+	}
+
+	/**
+	 * Checks the one rule that ties this policy to a cache: {@code refreshAfter} must be
+	 * shorter than the TTL the values are stored with, and that TTL must not be
+	 * {@link Cache#NO_EXPIRY} (the age of an entry is read from its remaining TTL). Runs
+	 * on every {@code remember} with this policy, and at startup wherever a policy is
+	 * configured ({@code @Remember}, {@code app.cache.caches.<name>.refresh-after}).
+	 * @param defaultTtl the cache's default TTL, for a policy with {@link #defaultTtl()}
+	 * @return this policy
+	 * @throws IllegalArgumentException naming both durations if the rule is broken
+	 */
+	public RememberPolicy requireRefreshBeforeExpiry(Duration defaultTtl) {
+		if (this.refreshAfter.isZero()) {
+			return this;
+		}
+		Duration entryTtl = this.ttl.isZero() ? defaultTtl : this.ttl;
+		long ttlMillis = TtlPolicy.toMillis(entryTtl);
+		Arguments.require(ttlMillis != TtlPolicy.PERSISTENT,
+				"refreshAfter needs a TTL: the age of an entry is read from its remaining TTL, and values"
+						+ " stored without expiry have none (refreshAfter %s)",
+				this.refreshAfter);
+		Arguments.require(TtlPolicy.toMillis(this.refreshAfter) < ttlMillis,
+				"refreshAfter must be shorter than the TTL: %s is not shorter than %s", this.refreshAfter, entryTtl);
+		return this;
 	}
 
 	@Override

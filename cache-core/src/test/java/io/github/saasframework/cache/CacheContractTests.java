@@ -257,33 +257,6 @@ abstract class CacheContractTests {
 	}
 
 	@Test
-	void lookup_tellsTheNullMarkerApartFromAMissingKey() {
-		ParameterizedTypeReference<Object> type = ParameterizedTypeReference.forType(valueType());
-		assertThat(this.cache.lookup("item:1", type)).isEmpty();
-		this.cache.set("item:1", value(1));
-		assertThat(this.cache.lookup("item:1", type)).contains(new Cache.Entry<>(value(1)));
-		assertThat(this.cache.setNullMarker("item:2", false)).isTrue();
-		assertThat(this.cache.lookup("item:2", type)).contains(new Cache.Entry<>(null));
-		assertThat(this.cache.get("item:2", valueType())).isEmpty();
-		assertThat(pttl("item:2")).as("the null TTL (30 s by default)").isBetween(1L, 30_000L);
-		assertThat(this.cache.remember("item:2", RememberPolicy.defaultTtl().cacheNulls(true), valueType(),
-				() -> value(3)))
-			.as("remember sees the marker as a cached null")
-			.isNull();
-	}
-
-	@Test
-	void setNullMarker_ifAbsent_neverReplacesAValue() {
-		this.cache.set("item:1", value(1));
-		assertThat(this.cache.setNullMarker("item:1", true)).isFalse();
-		assertThat(this.cache.get("item:1", valueType())).contains(value(1));
-		assertThat(this.cache.setNullMarker("item:1", false)).isTrue();
-		assertThat(this.cache.get("item:1", valueType())).isEmpty();
-		assertThatIllegalArgumentException().isThrownBy(() -> this.cache.setNullMarker(" ", false))
-			.withMessageContaining("key");
-	}
-
-	@Test
 	void set_stringValue_isStoredRaw() {
 		this.cache.set("greeting", "Hello, World!");
 		assertThat(new String(rawGet("greeting"), StandardCharsets.UTF_8)).isEqualTo("Hello, World!");

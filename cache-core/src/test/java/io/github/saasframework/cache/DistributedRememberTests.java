@@ -90,8 +90,7 @@ class DistributedRememberTests {
 	@Test
 	void remember_leaseHeldPastWaitBound_callerLoadsItself() {
 		RedisCache impatient = RedisCache.create(RedisServerExtension.connectionFactory(),
-				CacheConfig.builder().keyPrefix(this.cache.prefix()).build(),
-				CacheOptions.builder().loadWait(Duration.ofMillis(200)).build());
+				CacheConfig.builder().keyPrefix(this.cache.prefix()).loadWait(Duration.ofMillis(200)).build());
 		this.raw.opsForValue()
 			.set(this.cache.prefix() + ":slow.lease", "stuck-process".getBytes(StandardCharsets.UTF_8),
 					Duration.ofMinutes(5));

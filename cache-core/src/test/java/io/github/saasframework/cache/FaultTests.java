@@ -1,5 +1,6 @@
 package io.github.saasframework.cache;
 
+import io.github.saasframework.cache.internal.redis.Outages;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,16 +57,15 @@ class FaultTests {
 		this.server.stop();
 	}
 
-	private RedisCache cache(CacheOptions.Builder options) {
-		return RedisCache.create(this.factory, CacheConfig.builder().keyPrefix("fault").build(),
-				options.metricsRecorder(this.recorder).build());
+	private RedisCache cache(CacheConfig.Builder options) {
+		return RedisCache.create(this.factory, options.keyPrefix("fault").metricsRecorder(this.recorder).build());
 	}
 
 	// ---------------------------------------------------------------- fail-open scope
 
 	@Test
 	void failOpen_wrongType_propagatesInsteadOfRunningTheLoaderOnEveryCall() {
-		RedisCache cache = cache(CacheOptions.builder().failOpen(true));
+		RedisCache cache = cache(CacheConfig.builder().failOpen(true));
 		this.server.command("HSET", "fault:user:1", "name", "ada");
 		AtomicInteger loads = new AtomicInteger();
 		assertThatExceptionOfType(DataAccessException.class)
@@ -90,8 +90,8 @@ class FaultTests {
 		limited.afterPropertiesSet();
 		limited.start();
 		try {
-			RedisCache cache = RedisCache.create(limited, CacheConfig.builder().keyPrefix("fault").build(),
-					CacheOptions.builder().failOpen(true).metricsRecorder(this.recorder).build());
+			RedisCache cache = RedisCache.create(limited,
+					CacheConfig.builder().keyPrefix("fault").failOpen(true).metricsRecorder(this.recorder).build());
 			AtomicInteger loads = new AtomicInteger();
 			assertThatExceptionOfType(DataAccessException.class)
 				.isThrownBy(() -> cache.remember("k", Duration.ZERO, String.class, () -> "v" + loads.incrementAndGet()))
@@ -106,7 +106,7 @@ class FaultTests {
 
 	@Test
 	void failOpen_outOfMemory_propagatesOom() {
-		RedisCache cache = cache(CacheOptions.builder().failOpen(true));
+		RedisCache cache = cache(CacheConfig.builder().failOpen(true));
 		this.server.command("CONFIG", "SET", "maxmemory-policy", "noeviction");
 		this.server.command("CONFIG", "SET", "maxmemory", "1");
 		AtomicInteger loads = new AtomicInteger();
@@ -122,7 +122,7 @@ class FaultTests {
 
 	@Test
 	void failOpen_stalledServer_isAnOutage_answeredWithTheReason() throws Exception {
-		RedisCache cache = cache(CacheOptions.builder().failOpen(true));
+		RedisCache cache = cache(CacheConfig.builder().failOpen(true));
 		cache.set("warm", "v");
 		signal("-STOP");
 		assertThat(cache.remember("k", Duration.ZERO, String.class, () -> "loaded")).isEqualTo("loaded");
@@ -138,7 +138,7 @@ class FaultTests {
 
 	@Test
 	void setAll_serverStalled_failsAfterOneChunkAndWritesAtMostTheChunksSent() throws Exception {
-		RedisCache cache = cache(CacheOptions.builder().batchChunkSize(500));
+		RedisCache cache = cache(CacheConfig.builder().batchChunkSize(500));
 		Map<String, String> items = new LinkedHashMap<>();
 		for (int i = 0; i < 20_000; i++) {
 			items.put("bulk:" + i, "v" + i);
@@ -175,7 +175,7 @@ class FaultTests {
 
 	@Test
 	void durationsRedisCannotHold_areRefusedBeforeAnythingIsSent() {
-		RedisCache cache = cache(CacheOptions.builder());
+		RedisCache cache = cache(CacheConfig.builder());
 		cache.set("kept", "v", Duration.ofMinutes(1));
 		long commandsBefore = commands();
 		assertThatIllegalArgumentException()
@@ -213,7 +213,7 @@ class FaultTests {
 		assertThat(Long.parseLong(this.server.command("DBSIZE").substring(1))).isEqualTo(2);
 		assertThat(noPrefix.deleteByPattern("mi*")).isOne();
 		// with a prefix, '*' stays within it
-		RedisCache prefixed = cache(CacheOptions.builder());
+		RedisCache prefixed = cache(CacheConfig.builder());
 		prefixed.set("a", "v");
 		assertThat(prefixed.deleteByPattern("*")).isOne();
 		assertThat(this.server.command("EXISTS", "other-app:key")).isEqualTo(":1");
@@ -221,7 +221,7 @@ class FaultTests {
 
 	@Test
 	void maxValueSize_largerValueRefusedBeforeSending_storedValueIntact() {
-		RedisCache cache = cache(CacheOptions.builder().maxValueBytes(1024));
+		RedisCache cache = cache(CacheConfig.builder().maxValueBytes(1024));
 		cache.set("doc", "small");
 		long commandsBefore = commands();
 		assertThatIllegalArgumentException().isThrownBy(() -> cache.set("doc", "x".repeat(2000)))
@@ -237,7 +237,7 @@ class FaultTests {
 
 	@Test
 	void messages_escapeKeysAndNeverQuoteStoredValues() {
-		RedisCache cache = cache(CacheOptions.builder());
+		RedisCache cache = cache(CacheConfig.builder());
 		this.server.command("SET", "fault:line\nforged", "{\"age\":\"hunter2\"}");
 		assertThatExceptionOfType(CacheSerializationException.class)
 			.isThrownBy(() -> cache.get("line\nforged", Person.class))

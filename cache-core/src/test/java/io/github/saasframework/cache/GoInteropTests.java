@@ -133,7 +133,7 @@ class GoInteropTests {
 	@Test
 	void nullMarker_isNotJsonForGo() {
 		Cache nulls = RedisCache.create(RedisServerExtension.connectionFactory(),
-				CacheConfig.builder().keyPrefix(this.prefix).build(), CacheOptions.builder().cacheNulls(true).build());
+				CacheConfig.builder().keyPrefix(this.prefix).cacheNulls(true).build());
 		nulls.remember("missing", Duration.ofMinutes(1), TaggedUser.class, () -> null);
 		byte[] marker = this.raw.opsForValue().get(this.prefix + ":missing");
 		assertThat(marker).isNotNull();

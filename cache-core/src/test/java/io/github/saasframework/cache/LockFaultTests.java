@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.saasframework.cache.internal.lock.LockInternals;
+import io.github.saasframework.cache.internal.redis.RedisDoor;
+import io.github.saasframework.cache.internal.redis.WriteListener;
 import io.github.saasframework.cache.lock.DistributedLock;
 import io.github.saasframework.cache.lock.LockNotHeldException;
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
@@ -197,17 +200,13 @@ class LockFaultTests {
 	@Test
 	void acquireScript_isIdempotentForItsOwnToken() {
 		RedisCache cache = instance();
-		RedisDistributedLock lock = (RedisDistributedLock) cache.lock("job", Duration.ofSeconds(30));
+		DistributedLock lock = cache.lock("job", Duration.ofSeconds(30));
 		assertThat(lock.tryAcquire()).isTrue();
 		long token = lock.fencingToken();
-		byte[][] keys = { lock.rawKey(),
-				RedisDistributedLock.fenceKey(lock.redisKey()).getBytes(StandardCharsets.UTF_8) };
-		RedisCalls redis = new RedisCalls(this.factories.get(0));
-		long again = redis.eval(LuaScripts.LOCK_ACQUIRE, keys, lock.token(), RedisCalls.ascii(30_000),
-				RedisCalls.ascii(60_000));
+		RedisDoor door = new RedisDoor(this.factories.get(0), WriteListener.NONE);
+		long again = LockInternals.acquire(door, lock, null, 30_000, 60_000);
 		assertThat(again).as("the same token, issued once").isEqualTo(token);
-		assertThat(redis.eval(LuaScripts.LOCK_ACQUIRE, keys, RedisCalls.newToken(), RedisCalls.ascii(30_000),
-				RedisCalls.ascii(60_000)))
+		assertThat(LockInternals.acquire(door, lock, RedisDoor.newToken(), 30_000, 60_000))
 			.as("another owner: not acquired, told the remaining lease")
 			.isLessThan(-2);
 		lock.release();

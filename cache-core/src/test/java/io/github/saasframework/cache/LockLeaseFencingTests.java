@@ -1,5 +1,6 @@
 package io.github.saasframework.cache;
 
+import io.github.saasframework.cache.internal.lock.LockInternals;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -214,7 +215,7 @@ class LockLeaseFencingTests {
 
 		// the counter deleted (a flush, a failover that lost the last write): tokens
 		// still grow
-		this.raw.delete(RedisDistributedLock.fenceKey(redisKey("fenced")));
+		this.raw.delete(LockInternals.fenceKey(redisKey("fenced")));
 		DistributedLock afterLoss = a.lock("fenced", Duration.ofSeconds(5));
 		assertThat(afterLoss.tryAcquire()).isTrue();
 		assertThat(afterLoss.fencingToken()).isGreaterThan(beforeLoss);

@@ -1,5 +1,6 @@
 package io.github.saasframework.cache;
 
+import io.github.saasframework.cache.internal.near.ImmutableTypes;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,15 +72,15 @@ class NearCacheTests {
 		this.server.stop();
 	}
 
-	private RedisCache cache(CacheOptions.Builder options) {
-		RedisCache cache = RedisCache.create(this.factory, CacheConfig.builder().keyPrefix("near").build(),
-				options.nearCache(true).metricsRecorder(this.recorder).build());
+	private RedisCache cache(CacheConfig.Builder options) {
+		RedisCache cache = RedisCache.create(this.factory,
+				options.keyPrefix("near").nearCache(true).metricsRecorder(this.recorder).build());
 		this.caches.add(cache);
 		return cache;
 	}
 
 	private RedisCache cache() {
-		return cache(CacheOptions.builder());
+		return cache(CacheConfig.builder());
 	}
 
 	// ---------------------------------------------------------------- served from memory
@@ -110,8 +111,8 @@ class NearCacheTests {
 		for (int i = 0; i < 20; i++) {
 			assertThat(cache.remember("user", Duration.ofMinutes(1), String.class, () -> "v" + loads.incrementAndGet()))
 				.isEqualTo("v1");
-			assertThat(cache.lookup("user", new org.springframework.core.ParameterizedTypeReference<String>() {
-			})).map(Cache.Entry::value).contains("v1");
+			assertThat(cache.get("user", new org.springframework.core.ParameterizedTypeReference<String>() {
+			})).contains("v1");
 		}
 		assertThat(reads()).isEqualTo(reads);
 		assertThat(loads).hasValue(1);
@@ -280,7 +281,7 @@ class NearCacheTests {
 
 	@Test
 	void maxAge_boundsHowLongAnEntryIsServedFromMemory() {
-		RedisCache cache = cache(CacheOptions.builder().nearCacheMaxAge(Duration.ofMillis(200)));
+		RedisCache cache = cache(CacheConfig.builder().nearCacheMaxAge(Duration.ofMillis(200)));
 		cache.set("k", "v");
 		inMemory(cache, "k");
 		long reads = reads();
@@ -295,7 +296,7 @@ class NearCacheTests {
 
 	@Test
 	void maxEntries_boundsTheSize() {
-		RedisCache cache = cache(CacheOptions.builder().nearCacheMaxEntries(10));
+		RedisCache cache = cache(CacheConfig.builder().nearCacheMaxEntries(10));
 		for (int i = 0; i < 50; i++) {
 			cache.set("k" + i, "v" + i);
 			cache.get("k" + i, String.class);
@@ -399,8 +400,9 @@ class NearCacheTests {
 		restricted.afterPropertiesSet();
 		restricted.start();
 		try {
-			assertThatIllegalStateException().isThrownBy(() -> RedisCache.create(restricted,
-					CacheConfig.builder().keyPrefix("near").build(), CacheOptions.builder().nearCache(true).build()))
+			assertThatIllegalStateException()
+				.isThrownBy(() -> RedisCache.create(restricted,
+						CacheConfig.builder().keyPrefix("near").nearCache(true).build()))
 				.withMessageContaining("CLIENT TRACKING");
 		}
 		finally {

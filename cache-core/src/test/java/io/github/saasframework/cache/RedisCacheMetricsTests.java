@@ -26,8 +26,7 @@ class RedisCacheMetricsTests {
 	private final List<String> events = new CopyOnWriteArrayList<>();
 
 	private final Cache cache = RedisCache.create(RedisTemplates.bytes(RedisServerExtension.connectionFactory()),
-			CacheConfig.builder().keyPrefix(PREFIX).build(),
-			CacheOptions.builder().metricsRecorder(new CacheMetricsRecorder() {
+			CacheConfig.builder().keyPrefix(PREFIX).metricsRecorder(new CacheMetricsRecorder() {
 
 				@Override
 				public void recordGets(String prefix, int hits, int misses) {

@@ -31,8 +31,11 @@ class RedisCacheObserverTests {
 	private final List<String> events = new CopyOnWriteArrayList<>();
 
 	private final Cache cache = RedisCache.create(RedisTemplates.bytes(RedisServerExtension.connectionFactory()),
-			CacheConfig.builder().keyPrefix(PREFIX).lockRetryInterval(Duration.ofMillis(5)).build(),
-			CacheOptions.builder().observer(this::start).build());
+			CacheConfig.builder()
+				.keyPrefix(PREFIX)
+				.lockRetryInterval(Duration.ofMillis(5))
+				.observer(this::start)
+				.build());
 
 	private CacheObserver.Observed start(CacheObserver.Operation operation, String prefix) {
 		Thread caller = Thread.currentThread();
@@ -116,8 +119,7 @@ class RedisCacheObserverTests {
 		assertThat(this.events).first().isEqualTo("start get " + PREFIX);
 		this.events.clear();
 		RedisCache limited = RedisCache.create(RedisServerExtension.connectionFactory(),
-				CacheConfig.builder().keyPrefix(PREFIX).build(),
-				CacheOptions.builder().observer(this::start).prefixMetricsLimit(1).build());
+				CacheConfig.builder().keyPrefix(PREFIX).observer(this::start).prefixMetricsLimit(1).build());
 		limited.withPrefix("child").get("k", String.class);
 		assertThat(this.events).first().isEqualTo("start get " + PREFIX + ":child");
 	}

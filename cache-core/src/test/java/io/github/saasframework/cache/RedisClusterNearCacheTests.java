@@ -54,7 +54,7 @@ class RedisClusterNearCacheTests {
 	void createCache() {
 		this.prefix = "near-" + UUID.randomUUID().toString().substring(0, 8);
 		this.cache = RedisCache.create(RedisClusterExtension.connectionFactory(),
-				CacheConfig.builder().keyPrefix(this.prefix).build(), CacheOptions.builder().nearCache(true).build());
+				CacheConfig.builder().keyPrefix(this.prefix).nearCache(true).build());
 		for (int i = 0; i < 30; i++) {
 			this.items.put("item:" + i, "v" + i);
 		}

@@ -1,5 +1,6 @@
 package io.github.saasframework.cache;
 
+import io.github.saasframework.cache.internal.lock.LockInternals;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -241,7 +242,7 @@ class RedisClusterTests {
 				CacheConfig.builder().keyPrefix(this.prefix).build());
 		for (String name : List.of("job", "{order:1}:job", "we{ird", "x}y{z", "{}empty")) {
 			String lockKey = this.prefix + ":" + name;
-			assertThat(ClusterSlotHashUtil.calculateSlot(RedisDistributedLock.fenceKey(lockKey)))
+			assertThat(ClusterSlotHashUtil.calculateSlot(LockInternals.fenceKey(lockKey)))
 				.isEqualTo(ClusterSlotHashUtil.calculateSlot(lockKey));
 			long last = 0;
 			for (int i = 0; i < 4; i++) {

@@ -1,5 +1,6 @@
 package io.github.saasframework.cache;
 
+import io.github.saasframework.cache.internal.remember.RefreshAhead;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ class RefreshAheadTests {
 	@BeforeEach
 	void setUp() {
 		this.prefix = CacheTestSupport.uniquePrefix("refresh");
-		this.cache = cache(RedisServerExtension.connectionFactory(), CacheOptions.builder());
+		this.cache = cache(RedisServerExtension.connectionFactory(), CacheConfig.builder());
 	}
 
 	@AfterEach
@@ -96,7 +97,7 @@ class RefreshAheadTests {
 	void remember_twoCachesTimes20Threads_staleKey_reloadOnceInTotal(RedisServerProcess server) throws Exception {
 		LettuceConnectionFactory otherFactory = RedisServerExtension.connectionFactory(server, Duration.ofSeconds(5));
 		this.closeLater.add(otherFactory::destroy);
-		RedisCache other = cache(otherFactory, CacheOptions.builder());
+		RedisCache other = cache(otherFactory, CacheConfig.builder());
 		this.closeLater.add(0, other);
 		seedStale("hot", "v1");
 		AtomicInteger reloads = new AtomicInteger();
@@ -192,7 +193,7 @@ class RefreshAheadTests {
 	void remember_hit_isOneGetWithoutRefreshAfterAndOneEvalshaWithIt() {
 		try (RedisServerProcess own = RedisServerProcess.start()) {
 			LettuceConnectionFactory factory = RedisServerExtension.connectionFactory(own, Duration.ofSeconds(5));
-			try (RedisCache counted = cache(factory, CacheOptions.builder())) {
+			try (RedisCache counted = cache(factory, CacheConfig.builder())) {
 				RememberPolicy plain = RememberPolicy.ttl(TTL);
 				counted.remember("plain", plain, String.class, () -> "v");
 				counted.remember("refreshed", POLICY, String.class, () -> "v");
@@ -266,7 +267,7 @@ class RefreshAheadTests {
 
 	@Test
 	void remember_jitter_neverCutsMoreThanHalfOfRefreshAfter() {
-		RedisCache jittered = cache(RedisServerExtension.connectionFactory(), CacheOptions.builder().ttlJitter(0.9));
+		RedisCache jittered = cache(RedisServerExtension.connectionFactory(), CacheConfig.builder().ttlJitter(0.9));
 		this.closeLater.add(jittered);
 		RememberPolicy policy = RememberPolicy.ttl(TTL).refreshAfter(Duration.ofSeconds(10));
 		for (int i = 0; i < 20; i++) {
@@ -320,9 +321,8 @@ class RefreshAheadTests {
 		return 0;
 	}
 
-	private RedisCache cache(LettuceConnectionFactory factory, CacheOptions.Builder options) {
-		return RedisCache.create(factory, CacheConfig.builder().keyPrefix(this.prefix).build(),
-				options.metricsRecorder(this.events).build());
+	private RedisCache cache(LettuceConnectionFactory factory, CacheConfig.Builder options) {
+		return RedisCache.create(factory, options.keyPrefix(this.prefix).metricsRecorder(this.events).build());
 	}
 
 	private void seed(String key, String value) {

@@ -54,15 +54,14 @@ class ResilienceTests {
 		this.server.stop();
 	}
 
-	private RedisCache cache(CacheOptions.Builder options) {
+	private RedisCache cache(CacheConfig.Builder options) {
 		RedisTemplate<String, byte[]> template = RedisTemplates.bytes(this.factory);
-		return RedisCache.create(template, CacheConfig.builder().keyPrefix("res").build(),
-				options.metricsRecorder(this.recorder).build());
+		return RedisCache.create(template, options.keyPrefix("res").metricsRecorder(this.recorder).build());
 	}
 
 	@Test
 	void failOpen_redisDown_rememberAnswersFromLoader_directCallsThrowPromptly() {
-		RedisCache cache = cache(CacheOptions.builder().failOpen(true));
+		RedisCache cache = cache(CacheConfig.builder().failOpen(true));
 		cache.set("warm", "cached");
 		this.server.stop();
 
@@ -83,7 +82,7 @@ class ResilienceTests {
 
 	@Test
 	void failOpenDisabled_redisDown_rememberThrowsDataAccessException() {
-		RedisCache cache = cache(CacheOptions.builder().failOpen(false));
+		RedisCache cache = cache(CacheConfig.builder().failOpen(false));
 		this.server.stop();
 		AtomicInteger loads = new AtomicInteger();
 		assertThatExceptionOfType(DataAccessException.class)
@@ -93,7 +92,7 @@ class ResilienceTests {
 
 	@Test
 	void outage_callsFailWithinTimeout_failOpenKeepsAnswering_andAllRecoversAfterRestart() throws Exception {
-		RedisCache cache = cache(CacheOptions.builder().failOpen(true));
+		RedisCache cache = cache(CacheConfig.builder().failOpen(true));
 		cache.set("k", "before");
 		DistributedLock lock = cache.lock("lock", Duration.ofSeconds(2));
 		lock.tryAcquire();
@@ -129,7 +128,7 @@ class ResilienceTests {
 
 	@Test
 	void cacheNulls_nullResultIsRememberedBriefly_andNeverLeaks() {
-		RedisCache cache = cache(CacheOptions.builder().cacheNulls(true).nullTtl(Duration.ofSeconds(20)));
+		RedisCache cache = cache(CacheConfig.builder().cacheNulls(true).nullTtl(Duration.ofSeconds(20)));
 		AtomicInteger loads = new AtomicInteger();
 		for (int i = 0; i < 3; i++) {
 			assertThat(cache.remember("missing-row", Duration.ofMinutes(5), Person.class, () -> {
@@ -152,7 +151,7 @@ class ResilienceTests {
 
 	@Test
 	void cacheNullsDisabled_nullResultIsLoadedEveryTime() {
-		RedisCache cache = cache(CacheOptions.builder());
+		RedisCache cache = cache(CacheConfig.builder());
 		AtomicInteger loads = new AtomicInteger();
 		for (int i = 0; i < 3; i++) {
 			cache.remember("missing-row", Duration.ZERO, String.class, () -> {
@@ -166,7 +165,7 @@ class ResilienceTests {
 
 	@Test
 	void ttlJitter_spreadsEntryTtlsBelowTheGivenTtl_butNeverLocks() {
-		RedisCache cache = cache(CacheOptions.builder().ttlJitter(0.5));
+		RedisCache cache = cache(CacheConfig.builder().ttlJitter(0.5));
 		java.util.Map<String, Object> items = new java.util.HashMap<>();
 		IntStream.range(0, 50).forEach((i) -> items.put("batch:" + i, "v"));
 		cache.setAll(items, Duration.ofSeconds(100));
@@ -185,8 +184,8 @@ class ResilienceTests {
 			assertThat(cache.getTtl("lock"))
 				.hasValueSatisfying((ttl) -> assertThat(ttl).isGreaterThan(Duration.ofSeconds(99)));
 		}
-		assertThatIllegalArgumentException().isThrownBy(() -> CacheOptions.builder().ttlJitter(1.0));
-		assertThatIllegalArgumentException().isThrownBy(() -> CacheOptions.builder().ttlJitter(-0.1));
+		assertThatIllegalArgumentException().isThrownBy(() -> CacheConfig.builder().ttlJitter(1.0));
+		assertThatIllegalArgumentException().isThrownBy(() -> CacheConfig.builder().ttlJitter(-0.1));
 	}
 
 	private static final class CountingRecorder implements CacheMetricsRecorder {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.github.saasframework.cache.lock.DistributedLock;
+import io.github.saasframework.cache.internal.redis.CountingConnectionFactory;
 import io.github.saasframework.cache.testsupport.RedisSentinelProcesses;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

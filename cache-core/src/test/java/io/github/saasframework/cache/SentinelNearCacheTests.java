@@ -46,8 +46,8 @@ class SentinelNearCacheTests {
 
 	@Test
 	void afterAFailover_theNewMastersWritesAreSeen_neverTheOldValue() {
-		try (RedisCache cache = RedisCache.create(factory, CacheConfig.builder().keyPrefix("near-failover").build(),
-				CacheOptions.builder().nearCache(true).build())) {
+		try (RedisCache cache = RedisCache.create(factory,
+				CacheConfig.builder().keyPrefix("near-failover").nearCache(true).build())) {
 			cache.set("plan", "before");
 			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
 				cache.get("plan", String.class);

@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import io.github.saasframework.cache.CacheConfig;
 import io.github.saasframework.cache.CacheMetricsRecorder;
-import io.github.saasframework.cache.CacheOptions;
 import io.github.saasframework.cache.RedisCache;
 import io.github.saasframework.cache.serializer.JsonCacheSerializer;
 import io.lettuce.core.RedisClient;
@@ -90,8 +89,10 @@ public final class Connections {
 					.keyPrefix(prefix)
 					.defaultTtl(TTL)
 					.serializer(new JsonCacheSerializer(JsonMapper.builder().build()))
-					.build(),
-				CacheOptions.builder().nearCache(true).nearCacheMaxEntries(10_000).metricsRecorder(recorder).build());
+					.nearCache(true)
+					.nearCacheMaxEntries(10_000)
+					.metricsRecorder(recorder)
+					.build());
 	}
 
 	/**

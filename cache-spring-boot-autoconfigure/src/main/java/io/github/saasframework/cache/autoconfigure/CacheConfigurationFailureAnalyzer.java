@@ -1,5 +1,7 @@
 package io.github.saasframework.cache.autoconfigure;
 
+import io.github.saasframework.cache.interceptor.InvalidCacheConfigurationException;
+
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.TypeReference;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
@@ -15,13 +16,16 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
  */
 final class CacheRuntimeHints implements RuntimeHintsRegistrar {
 
-	/** The scripts of {@code io.github.saasframework.cache.LuaScripts}. */
-	static final String LUA_SCRIPTS = "io/github/saasframework/cache/*.lua";
+	/** The scripts of the core's Redis door ({@code internal.redis.LuaScripts}). */
+	static final String LUA_SCRIPTS = "io/github/saasframework/cache/internal/redis/*.lua";
+
+	/** The root object of the annotations' SpEL expressions (its public methods). */
+	static final String EXPRESSION_ROOT = "io.github.saasframework.cache.interceptor.CacheExpressionRootObject";
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		hints.resources().registerPattern(LUA_SCRIPTS);
-		hints.reflection().registerType(CacheExpressionRootObject.class, MemberCategory.INVOKE_PUBLIC_METHODS);
+		hints.reflection().registerType(TypeReference.of(EXPRESSION_ROOT), MemberCategory.INVOKE_PUBLIC_METHODS);
 	}
 
 }

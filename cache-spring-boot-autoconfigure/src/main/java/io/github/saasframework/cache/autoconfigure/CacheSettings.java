@@ -8,21 +8,20 @@ import java.util.stream.Stream;
 import io.github.saasframework.cache.CacheConfig;
 import io.github.saasframework.cache.CacheMetricsRecorder;
 import io.github.saasframework.cache.CacheObserver;
-import io.github.saasframework.cache.CacheOptions;
 import io.github.saasframework.cache.RedisCache;
 
 import io.github.saasframework.cache.RememberPolicy;
+import io.github.saasframework.cache.interceptor.InvalidCacheConfigurationException;
 import io.github.saasframework.cache.serializer.CacheSerializer;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Turns {@link RedisCacheProperties} into the core's {@link CacheConfig} and
- * {@link CacheOptions}. The core validates every setting; this is the one place that
- * translates a core validation failure into the property the user set (an
- * {@link InvalidCacheConfigurationException}, reported by
- * {@link CacheConfigurationFailureAnalyzer}).
+ * Turns {@link RedisCacheProperties} into the core's {@link CacheConfig}. The core
+ * validates every setting; this is the one place that translates a core validation
+ * failure into the property the user set (an {@link InvalidCacheConfigurationException},
+ * reported by {@link CacheConfigurationFailureAnalyzer}).
  */
 final class CacheSettings {
 
@@ -39,13 +38,17 @@ final class CacheSettings {
 	static RedisCache create(RedisConnectionFactory factory, RedisCacheProperties properties,
 			CacheSerializer serializer, CacheMetricsRecorder recorder, CacheObserver observer,
 			Stream<RedisCacheCustomizer> customizers) {
-		CacheConfig.Builder config = config(properties, serializer);
-		CacheOptions.Builder options = options(properties, recorder, observer);
-		customizers.forEach((customizer) -> customizer.customize(config, options));
-		return RedisCache.create(factory, config.build(), options.build());
+		CacheConfig.Builder config = config(properties, serializer, recorder, observer);
+		customizers.forEach((customizer) -> customizer.customize(config));
+		return RedisCache.create(factory, config.build());
 	}
 
-	static CacheConfig.Builder config(RedisCacheProperties properties, CacheSerializer serializer) {
+	/**
+	 * The core's one builder with every {@code app.cache.*} property applied: the starter
+	 * only maps properties; the core holds the defaults and checks the rules.
+	 */
+	static CacheConfig.Builder config(RedisCacheProperties properties, CacheSerializer serializer,
+			CacheMetricsRecorder recorder, CacheObserver observer) {
 		CacheConfig.Builder builder = CacheConfig.builder().serializer(serializer);
 		set("app.cache.default-ttl", properties.getDefaultTtl(), builder::defaultTtl, POSITIVE_DURATION);
 		set("app.cache.key-prefix", properties.getKeyPrefix(), builder::keyPrefix,
@@ -53,15 +56,9 @@ final class CacheSettings {
 		RedisCacheProperties.Lock lock = properties.getLock();
 		set("app.cache.lock.default-wait", lock.getDefaultWait(), builder::lockWait, DURATION);
 		set("app.cache.lock.retry-interval", lock.getRetryInterval(), builder::lockRetryInterval, POSITIVE_DURATION);
-		set("app.cache.lock.default-ttl", lock.getDefaultTtl(), CacheSettings::positive, POSITIVE_DURATION);
-		return builder;
-	}
-
-	static CacheOptions.Builder options(RedisCacheProperties properties, CacheMetricsRecorder recorder,
-			CacheObserver observer) {
+		set("app.cache.lock.default-ttl", lock.getDefaultTtl(), builder::lockTtl, POSITIVE_DURATION);
 		RedisCacheProperties.Remember remember = properties.getRemember();
-		CacheOptions.Builder builder = CacheOptions.builder()
-			.metricsRecorder(recorder)
+		builder.metricsRecorder(recorder)
 			.observer(observer)
 			.distributedSingleFlight(remember.isDistributed())
 			.failOpen(remember.isFailOpen())
@@ -85,9 +82,9 @@ final class CacheSettings {
 
 	/**
 	 * The per-call settings of the Spring cache {@code name}: the one place where
-	 * {@code app.cache.caches.<name>.*} becomes a {@link RememberPolicy}. A cache without
-	 * settings gets the defaults ({@code app.cache.default-ttl},
-	 * {@code app.cache.remember.cache-nulls}).
+	 * {@code app.cache.caches.<name>.*} becomes a {@link RememberPolicy}, checked by the
+	 * core's rule. A cache without settings gets the defaults
+	 * ({@code app.cache.default-ttl}, {@code app.cache.remember.cache-nulls}).
 	 */
 	static RememberPolicy policy(String name, RedisCacheProperties properties) {
 		RedisCacheProperties.NamedCache spec = properties.getCaches().get(name);
@@ -107,14 +104,10 @@ final class CacheSettings {
 			}
 			Duration refreshAfter = spec.getRefreshAfter();
 			if (refreshAfter != null && !refreshAfter.isZero()) {
-				Duration entryTtl = (ttl != null) ? ttl : properties.getDefaultTtl();
+				Duration defaultTtl = properties.getDefaultTtl();
 				set(property + "refresh-after", refreshAfter, (value) -> {
 					positive(value);
-					if (entryTtl == null || value.compareTo(entryTtl) >= 0) {
-						throw new IllegalArgumentException(
-								"refreshAfter must be shorter than the cache's TTL (" + entryTtl + "): " + value);
-					}
-					policy.set(policy.get().refreshAfter(value));
+					policy.set(policy.get().refreshAfter(value).requireRefreshBeforeExpiry(defaultTtl));
 				}, "a positive duration shorter than the cache's ttl (or app.cache.default-ttl), such as 4m for a 5m ttl");
 			}
 		}

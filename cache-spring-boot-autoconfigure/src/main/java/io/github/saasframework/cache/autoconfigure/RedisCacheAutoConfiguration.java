@@ -7,6 +7,8 @@ import io.github.saasframework.cache.RedisCache;
 import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
 import io.github.saasframework.cache.annotation.WithLock;
+import io.github.saasframework.cache.interceptor.AnnotationOperationSource;
+import io.github.saasframework.cache.interceptor.CacheAnnotationAdvisors;
 import io.github.saasframework.cache.serializer.CacheSerializer;
 import io.github.saasframework.cache.serializer.GoDurationModule;
 import io.github.saasframework.cache.serializer.JsonCacheSerializer;
@@ -17,6 +19,7 @@ import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.aop.Advisor;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -104,36 +107,32 @@ public final class RedisCacheAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static AnnotatedMethodCache cacheAnnotatedMethods() {
-		return new AnnotatedMethodCache(new CacheExpressionEvaluator());
+	static AnnotationOperationSource cacheAnnotationOperationSource() {
+		return CacheAnnotationAdvisors.operationSource();
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean(name = "rememberAdvisor")
-	static AnnotationInterceptorAdvisor rememberAdvisor(AnnotatedMethodCache cacheAnnotatedMethods,
+	static Advisor rememberAdvisor(AnnotationOperationSource cacheAnnotationOperationSource,
 			ObjectProvider<Cache> cache) {
-		return new AnnotationInterceptorAdvisor(cacheAnnotatedMethods, Remember.class,
-				new RememberInterceptor(cacheAnnotatedMethods, cache), AnnotationInterceptorAdvisor.REMEMBER_ORDER);
+		return CacheAnnotationAdvisors.remember(cacheAnnotationOperationSource, cache);
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean(name = "withLockAdvisor")
-	static AnnotationInterceptorAdvisor withLockAdvisor(AnnotatedMethodCache cacheAnnotatedMethods,
-			ObjectProvider<Cache> cache, ObjectProvider<RedisCacheProperties> properties) {
-		return new AnnotationInterceptorAdvisor(cacheAnnotatedMethods, WithLock.class,
-				new WithLockInterceptor(cacheAnnotatedMethods, cache, properties),
-				AnnotationInterceptorAdvisor.WITH_LOCK_ORDER);
+	static Advisor withLockAdvisor(AnnotationOperationSource cacheAnnotationOperationSource,
+			ObjectProvider<Cache> cache) {
+		return CacheAnnotationAdvisors.withLock(cacheAnnotationOperationSource, cache);
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean(name = "forgetAdvisor")
-	static AnnotationInterceptorAdvisor forgetAdvisor(AnnotatedMethodCache cacheAnnotatedMethods,
+	static Advisor forgetAdvisor(AnnotationOperationSource cacheAnnotationOperationSource,
 			ObjectProvider<Cache> cache) {
-		return new AnnotationInterceptorAdvisor(cacheAnnotatedMethods, Forget.class,
-				new ForgetInterceptor(cacheAnnotatedMethods, cache), AnnotationInterceptorAdvisor.FORGET_ORDER);
+		return CacheAnnotationAdvisors.forget(cacheAnnotationOperationSource, cache);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.saasframework.cache.CacheConfig;
-import io.github.saasframework.cache.CacheOptions;
 import io.github.saasframework.cache.serializer.StringCacheSerializer;
 
 import org.jspecify.annotations.Nullable;
@@ -25,8 +24,6 @@ public class RedisCacheProperties {
 
 	/** The core's defaults: the one source of every default below. */
 	private static final CacheConfig CORE = CacheConfig.builder().serializer(new StringCacheSerializer()).build();
-
-	private static final CacheOptions CORE_OPTIONS = CacheOptions.defaults();
 
 	/**
 	 * Whether to auto-configure the Redis cache, its annotations, metrics and health
@@ -55,13 +52,13 @@ public class RedisCacheProperties {
 	 * shortened, so that entries written together do not expire together; 0 for none,
 	 * below 1. Locks and counters are never jittered.
 	 */
-	private double ttlJitter = CORE_OPTIONS.ttlJitter();
+	private double ttlJitter = CORE.ttlJitter();
 
 	/**
 	 * Largest serialized value a write accepts; a larger one is refused before anything
 	 * is sent. Empty or 0 for no limit.
 	 */
-	private DataSize maxValueSize = DataSize.ofBytes(CORE_OPTIONS.maxValueBytes());
+	private DataSize maxValueSize = DataSize.ofBytes(CORE.maxValueBytes());
 
 	private final Lock lock = new Lock();
 
@@ -213,19 +210,19 @@ public class RedisCacheProperties {
 		 * any client, an expiry, an eviction, a flush; RESP3 client tracking). Needs
 		 * Redis 6 or later and the right to run CLIENT TRACKING.
 		 */
-		private boolean enabled = CORE_OPTIONS.nearCache();
+		private boolean enabled = CORE.nearCache().enabled();
 
 		/**
 		 * How many entries the near cache holds at most; least recently (and least often)
 		 * used entries leave first.
 		 */
-		private int maxEntries = CORE_OPTIONS.nearCacheMaxEntries();
+		private int maxEntries = CORE.nearCache().maxEntries();
 
 		/**
 		 * How long an entry is answered from memory at most, whatever its Redis TTL
 		 * (which it never outlives either).
 		 */
-		private Duration maxAge = CORE_OPTIONS.nearCacheMaxAge();
+		private Duration maxAge = CORE.nearCache().maxAge();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -263,7 +260,7 @@ public class RedisCacheProperties {
 		 * prefix; the others are counted under the cache's key prefix. A bound, so that a
 		 * namespace per tenant cannot create meters without end.
 		 */
-		private int prefixLimit = CORE_OPTIONS.prefixMetricsLimit();
+		private int prefixLimit = CORE.prefixMetricsLimit();
 
 		public int getPrefixLimit() {
 			return this.prefixLimit;
@@ -514,36 +511,36 @@ public class RedisCacheProperties {
 		 * Whether a miss takes a per-key load lease in Redis, so that across all
 		 * instances only one runs the loader while the others wait for its value.
 		 */
-		private boolean distributed = CORE_OPTIONS.distributedSingleFlight();
+		private boolean distributed = CORE.remember().distributedSingleFlight();
 
 		/**
 		 * How long a load lease lasts; when the loading instance dies or its loader runs
 		 * longer, another instance takes over.
 		 */
-		private Duration lease = CORE_OPTIONS.loadLease();
+		private Duration lease = CORE.remember().loadLease();
 
 		/**
 		 * How long a caller waits for another instance's load before it runs the loader
 		 * itself.
 		 */
-		private Duration wait = CORE_OPTIONS.loadWait();
+		private Duration wait = CORE.remember().loadWait();
 
 		/**
 		 * Whether remember runs the loader and returns its value, uncached, when Redis is
 		 * unreachable or times out (instead of throwing).
 		 */
-		private boolean failOpen = true;
+		private boolean failOpen = CORE.remember().failOpen();
 
 		/**
 		 * Whether a null or empty Optional result is stored as a marker for null-ttl, so
 		 * a missing row is not loaded again on every call.
 		 */
-		private boolean cacheNulls = CORE_OPTIONS.cacheNulls();
+		private boolean cacheNulls = CORE.remember().cacheNulls();
 
 		/**
 		 * How long a null marker lives.
 		 */
-		private Duration nullTtl = CORE_OPTIONS.nullTtl();
+		private Duration nullTtl = CORE.remember().nullTtl();
 
 		/**
 		 * Whether misses coordinate across instances through a load lease.
@@ -653,7 +650,7 @@ public class RedisCacheProperties {
 		/**
 		 * Lease given to a lock when the caller names none.
 		 */
-		private Duration defaultTtl = Duration.ofSeconds(30);
+		private Duration defaultTtl = CORE.lockTtl();
 
 		/**
 		 * How long a caller waits for a lock when it names no wait time.

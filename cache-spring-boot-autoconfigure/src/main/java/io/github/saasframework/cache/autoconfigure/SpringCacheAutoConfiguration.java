@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.spring.RedisSpringCacheManager;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -20,6 +21,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.CachingConfigurer;
 import org.springframework.cache.interceptor.CacheAspectSupport;
+import org.springframework.cache.interceptor.CacheErrorHandler;
 import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -34,11 +36,13 @@ import org.springframework.core.env.Environment;
  * {@code app.cache.spring-cache.enabled=false}, or when {@code spring.cache.type} names
  * another cache type than {@code redis}.
  * <p>
- * A {@link CachingConfigurer} hands Spring's interceptor a {@link CacheResolver} that
- * types each cache by the invoked method's generic return type (plain JSON without type
- * metadata reads back as the method's type). An application with a
- * {@code CachingConfigurer} of its own returns the {@code redisCacheResolver} bean from
- * its {@code cacheResolver()} to keep that typing.
+ * A {@link CachingConfigurer} hands Spring's interceptor the manager's
+ * {@link CacheResolver} (each cache typed by the invoked method's generic return type:
+ * plain JSON without type metadata reads back as the method's type) and its
+ * {@link CacheErrorHandler} (fail-open on outages only, the library's one fault policy).
+ * An application with a {@code CachingConfigurer} of its own returns the
+ * {@code redisCacheResolver} and {@code redisCacheErrorHandler} beans from it to keep
+ * both.
  *
  * @since 0.2.0
  */
@@ -66,27 +70,48 @@ public final class SpringCacheAutoConfiguration {
 		// naming its property
 		properties.getCaches().keySet().forEach((name) -> CacheSettings.policy(name, properties));
 		CacheMetricsRecorder recorder = metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE);
-		RedisSpringCacheManager.CacheNameListener listener = (recorder instanceof MicrometerCacheMetricsRecorder meters)
-				? meters::tagPrefixAs : RedisSpringCacheManager.CacheNameListener.NONE;
-		return new RedisSpringCacheManager(cache, (name) -> CacheSettings.policy(name, properties), names,
-				new SpringCacheFailures(properties.getRemember().isFailOpen(), recorder), listener);
+		RedisSpringCacheManager.Builder builder = RedisSpringCacheManager.builder(cache)
+			.policies((name) -> CacheSettings.policy(name, properties))
+			.initialCacheNames(names);
+		if (recorder instanceof MicrometerCacheMetricsRecorder meters) {
+			builder.cacheCreatedListener(meters::tagPrefixAs);
+		}
+		return builder.build();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "redisCacheResolver")
 	CacheResolver redisCacheResolver(RedisSpringCacheManager cacheManager) {
-		return new ReturnTypeCacheResolver(cacheManager);
+		return cacheManager.cacheResolver();
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "redisCacheErrorHandler")
+	CacheErrorHandler redisCacheErrorHandler(RedisSpringCacheManager cacheManager) {
+		return cacheManager.errorHandler();
+	}
+
+	/**
+	 * Hands Spring's interceptor the typed resolver and the error handler of the
+	 * starter's manager. An application with a {@code CachingConfigurer} of its own keeps
+	 * both by returning the {@code redisCacheResolver} and {@code redisCacheErrorHandler}
+	 * beans from it; its own {@code errorHandler()} is honoured as it is.
+	 */
+	@Bean
 	@ConditionalOnMissingBean(CachingConfigurer.class)
 	CachingConfigurer redisCachingConfigurer(
-			@Qualifier("redisCacheResolver") ObjectProvider<CacheResolver> redisCacheResolver) {
+			@Qualifier("redisCacheResolver") ObjectProvider<CacheResolver> redisCacheResolver,
+			@Qualifier("redisCacheErrorHandler") ObjectProvider<CacheErrorHandler> redisCacheErrorHandler) {
 		return new CachingConfigurer() {
 
 			@Override
 			public CacheResolver cacheResolver() {
 				return redisCacheResolver.getObject();
+			}
+
+			@Override
+			public CacheErrorHandler errorHandler() {
+				return redisCacheErrorHandler.getObject();
 			}
 
 		};

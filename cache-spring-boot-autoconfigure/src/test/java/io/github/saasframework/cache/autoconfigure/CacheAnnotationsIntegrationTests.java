@@ -1,5 +1,6 @@
 package io.github.saasframework.cache.autoconfigure;
 
+import io.github.saasframework.cache.interceptor.CacheAnnotationAdvisors;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -423,13 +424,14 @@ class CacheAnnotationsIntegrationTests {
 		assertThat(AopUtils.isAopProxy(this.reports)).isTrue();
 		List<String> chain = Arrays.stream(((Advised) this.reports).getAdvisors())
 			.map((advisor) -> advisor.getAdvice())
-			.filter((advice) -> advice.getClass().getPackageName().equals(getClass().getPackageName()))
+			.filter((advice) -> advice.getClass()
+				.getPackageName()
+				.equals(CacheAnnotationAdvisors.class.getPackageName()))
 			.map((advice) -> advice.getClass().getSimpleName())
 			.toList();
 		assertThat(chain).containsExactly("RememberInterceptor", "WithLockInterceptor", "ForgetInterceptor");
-		assertThat(AnnotationInterceptorAdvisor.REMEMBER_ORDER)
-			.isLessThan(AnnotationInterceptorAdvisor.WITH_LOCK_ORDER);
-		assertThat(AnnotationInterceptorAdvisor.WITH_LOCK_ORDER).isLessThan(AnnotationInterceptorAdvisor.FORGET_ORDER);
+		assertThat(CacheAnnotationAdvisors.REMEMBER_ORDER).isLessThan(CacheAnnotationAdvisors.WITH_LOCK_ORDER);
+		assertThat(CacheAnnotationAdvisors.WITH_LOCK_ORDER).isLessThan(CacheAnnotationAdvisors.FORGET_ORDER);
 	}
 
 	@SpringBootConfiguration

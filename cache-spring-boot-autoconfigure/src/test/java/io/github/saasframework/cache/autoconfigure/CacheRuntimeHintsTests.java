@@ -1,5 +1,7 @@
 package io.github.saasframework.cache.autoconfigure;
 
+import io.github.saasframework.cache.interceptor.CacheAnnotationsAotProcessor;
+import io.github.saasframework.cache.interceptor.CacheExpressionRootObject;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +46,7 @@ class CacheRuntimeHintsTests {
 		assertThat(scripts).hasSizeGreaterThanOrEqualTo(3);
 		for (Resource script : scripts) {
 			assertThat(RuntimeHintsPredicates.resource()
-				.forResource("io/github/saasframework/cache/" + script.getFilename())).accepts(hints);
+				.forResource("io/github/saasframework/cache/internal/redis/" + script.getFilename())).accepts(hints);
 		}
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onType(CacheExpressionRootObject.class)

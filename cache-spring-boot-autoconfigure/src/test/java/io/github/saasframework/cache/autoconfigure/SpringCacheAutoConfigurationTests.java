@@ -1,5 +1,7 @@
 package io.github.saasframework.cache.autoconfigure;
 
+import io.github.saasframework.cache.interceptor.InvalidCacheConfigurationException;
+import io.github.saasframework.cache.spring.RedisSpringCacheManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +41,11 @@ import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DataAccessException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * When the starter's {@code CacheManager} exists and when it backs off; {@code sync =
@@ -66,8 +70,9 @@ class SpringCacheAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).getBean(CacheManager.class).isInstanceOf(RedisSpringCacheManager.class);
 			assertThat(context).hasSingleBean(CachingConfigurer.class);
-			assertThat(context.getBean(CachingConfigurer.class).cacheResolver())
-				.isInstanceOf(ReturnTypeCacheResolver.class);
+			RedisSpringCacheManager manager = context.getBean(RedisSpringCacheManager.class);
+			assertThat(context.getBean(CachingConfigurer.class).cacheResolver()).isSameAs(manager.cacheResolver());
+			assertThat(context.getBean(CachingConfigurer.class).errorHandler()).isSameAs(manager.errorHandler());
 		});
 	}
 
@@ -133,6 +138,34 @@ class SpringCacheAutoConfigurationTests {
 			});
 	}
 
+	/**
+	 * An application's own {@code CachingConfigurer.errorHandler()} sees the Spring
+	 * cache's failures (here a WRONGTYPE reply) and decides: this one swallows them, so
+	 * the method runs.
+	 */
+	@Test
+	void anApplicationsErrorHandler_seesTheFailures() {
+		this.contextRunner.withUserConfiguration(CachingApplication.class, OwnCachingConfigurer.class)
+			.withPropertyValues("app.cache.key-prefix=springcache-own-handler")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				try (org.springframework.data.redis.connection.RedisConnection connection = context
+					.getBean(org.springframework.data.redis.connection.RedisConnectionFactory.class)
+					.getConnection()) {
+					connection.hashCommands()
+						.hSet("springcache-own-handler:books:5".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+								"f".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+								"v".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				}
+				Books books = context.getBean(Books.class);
+				assertThat(books.find(5)).isEqualTo(new Book(5, "title-5"));
+				OwnCachingConfigurer configurer = context.getBean(OwnCachingConfigurer.class);
+				assertThat(configurer.getErrors).as("the application's handler saw the read failure").hasValue(1);
+				assertThat(books.calls()).hasValue(1);
+				context.getBean(Cache.class).flushPrefix();
+			});
+	}
+
 	@Test
 	void aBadCacheTtl_failsStartupNamingTheProperty() {
 		this.contextRunner.withUserConfiguration(CachingApplication.class)
@@ -160,7 +193,7 @@ class SpringCacheAutoConfigurationTests {
 				}
 				assertThat(failure).isInstanceOf(InvalidCacheConfigurationException.class)
 					.hasMessageContaining("app.cache.caches.books.refresh-after")
-					.hasMessageContaining("shorter than the cache's TTL");
+					.hasMessageContaining("shorter than the TTL");
 			});
 	}
 
@@ -270,9 +303,11 @@ class SpringCacheAutoConfigurationTests {
 						assertThat(books.slow(3)).isEqualTo(new Book(3, "title-3"));
 						assertThatCode(() -> books.evict(1)).doesNotThrowAnyException();
 						assertThatCode(() -> books.evictAll()).doesNotThrowAnyException();
-						assertThatCode(
-								() -> context.getBean(CacheManager.class).getCache("books").put(4, new Book(4, "x")))
-							.doesNotThrowAnyException();
+						assertThatCode(() -> books.replace(4, "x")).doesNotThrowAnyException();
+						// below Spring's interceptor the cache throws: the error handler
+						// decides
+						assertThatExceptionOfType(DataAccessException.class).isThrownBy(
+								() -> context.getBean(CacheManager.class).getCache("books").put(4, new Book(4, "x")));
 					}
 					finally {
 						signal(server, "CONT");
@@ -451,6 +486,11 @@ class SpringCacheAutoConfigurationTests {
 		public void evictAll() {
 		}
 
+		@org.springframework.cache.annotation.CachePut(cacheNames = "books", key = "#id")
+		public Book replace(long id, String title) {
+			return new Book(id, title);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -504,6 +544,26 @@ class SpringCacheAutoConfigurationTests {
 		@Override
 		public CacheResolver cacheResolver() {
 			return this.resolver.getObject();
+		}
+
+		final AtomicInteger getErrors = new AtomicInteger();
+
+		@Override
+		public org.springframework.cache.interceptor.CacheErrorHandler errorHandler() {
+			return new org.springframework.cache.interceptor.SimpleCacheErrorHandler() {
+
+				@Override
+				public void handleCacheGetError(RuntimeException exception, org.springframework.cache.Cache cache,
+						Object key) {
+					OwnCachingConfigurer.this.getErrors.incrementAndGet();
+				}
+
+				@Override
+				public void handleCachePutError(RuntimeException exception, org.springframework.cache.Cache cache,
+						Object key, Object value) {
+				}
+
+			};
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.github.saasframework.cache.autoconfigure;
 
+import io.github.saasframework.cache.spring.RedisSpringCacheManager;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -32,9 +33,11 @@ import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Spring's {@code @Cacheable}, {@code @CachePut} and {@code @CacheEvict} on the starter's
@@ -86,6 +89,24 @@ class SpringCacheIntegrationTests {
 		assertThat(second).isEqualTo(first).isEqualTo(new Book(1, "title-1"));
 		assertThat(this.books.calls()).hasValue(1);
 		assertThat(raw(PREFIX + ":books:1")).isEqualTo("{\"id\":1,\"title\":\"title-1\"}");
+	}
+
+	/**
+	 * A key holding another type (a hash): an error reply is a bug to report, not an
+	 * outage, so the plain {@code @Cacheable} method throws (through the starter's error
+	 * handler, the one fault policy) instead of running as if Redis were down.
+	 */
+	@Test
+	void cacheable_keyHoldingAHash_throwsInsteadOfRunningTheMethod() {
+		try (RedisConnection connection = RedisServerExtension.connectionFactory().getConnection()) {
+			connection.hashCommands()
+				.hSet((PREFIX + ":books:13").getBytes(StandardCharsets.UTF_8), bytes("name"), bytes("ada"));
+		}
+		assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> this.books.find(13))
+			.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("WRONGTYPE"));
+		assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> this.books.findSync(13))
+			.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("WRONGTYPE"));
+		assertThat(this.books.calls()).as("the method never ran").hasValue(0);
 	}
 
 	@Test
@@ -232,6 +253,10 @@ class SpringCacheIntegrationTests {
 		}
 		var counter = search.counter();
 		return (counter != null) ? counter.count() : 0;
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static String raw(String key) {

@@ -13,16 +13,16 @@ import org.springframework.data.redis.connection.RedisConnection;
  * Connects the tests' application contexts to the shared test {@code redis-server} and
  * cleans a test's prefix.
  */
-final class TestRedis {
+public final class TestRedis {
 
 	private TestRedis() {
 	}
 
-	static DataRedisConnectionDetails connectionDetails() {
+	public static DataRedisConnectionDetails connectionDetails() {
 		return connectionDetails(RedisServerExtension.server().port());
 	}
 
-	static DataRedisConnectionDetails connectionDetails(int port) {
+	public static DataRedisConnectionDetails connectionDetails(int port) {
 		return new DataRedisConnectionDetails() {
 
 			@Override
@@ -34,14 +34,14 @@ final class TestRedis {
 	}
 
 	/** The bytes stored under a full Redis key, {@code null} when there is none. */
-	static byte[] raw(String redisKey) {
+	public static byte[] raw(String redisKey) {
 		try (RedisConnection connection = RedisServerExtension.connectionFactory().getConnection()) {
 			return connection.stringCommands().get(redisKey.getBytes(StandardCharsets.UTF_8));
 		}
 	}
 
 	/** Removes every key under the prefix, and only those. */
-	static void flush(String prefix) {
+	public static void flush(String prefix) {
 		RedisCache.create(RedisServerExtension.connectionFactory(), CacheConfig.builder().keyPrefix(prefix).build())
 			.flushPrefix();
 	}

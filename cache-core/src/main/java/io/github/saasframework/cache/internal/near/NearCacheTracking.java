@@ -1,0 +1,576 @@
+package io.github.saasframework.cache.internal.near;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StatefulRedisConnectionImpl;
+import io.lettuce.core.TrackingArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.push.PushListener;
+import io.lettuce.core.api.push.PushMessage;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import org.jspecify.annotations.Nullable;
+import io.github.saasframework.cache.internal.ThrottledLog;
+import io.github.saasframework.cache.internal.redis.LuaScripts;
+import io.github.saasframework.cache.internal.redis.StoredEntry;
+import reactor.core.Disposable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The connections that keep a {@link NearCache} coherent: one RESP3 connection per master
+ * (the server of a standalone or Sentinel setup, every master of a cluster), each with
+ * {@code CLIENT TRACKING on BCAST PREFIX <prefix>}, so that Redis pushes an invalidation
+ * for every change of a key under the prefix. Near misses read through the same
+ * connection.
+ * <p>
+ * Why broadcasting mode rather than the default mode: the default mode tracks the keys a
+ * connection read, so every read that may be kept would have to go through that one
+ * connection and Redis would keep a table of the keys read by every client; broadcasting
+ * needs no server memory per key, and invalidations of keys this process never read are
+ * one small push each, dropped by a hash lookup.
+ * <p>
+ * A connection that drops, fails its heartbeat or belongs to a master that left the
+ * topology makes the near cache {@link TrackingListener#lost() lose everything}; its node
+ * keeps no reads until tracking is on again (Lettuce reconnects, then tracking is
+ * switched off and on anew). A new cluster topology empties the near cache too, and new
+ * masters get a connection.
+ */
+abstract class NearCacheTracking implements AutoCloseable {
+
+	private static final long HEARTBEAT_MILLIS = 1000;
+
+	final TrackingListener near;
+
+	final String prefix;
+
+	final RedisConnectionFactory factory;
+
+	final ScheduledExecutorService scheduler;
+
+	private final ThrottledLog warnings = new ThrottledLog(NearCacheTracking.class);
+
+	volatile boolean closed;
+
+	NearCacheTracking(RedisConnectionFactory factory, String prefix, TrackingListener near) {
+		this.factory = factory;
+		this.prefix = prefix;
+		this.near = near;
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "near-cache-tracking");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/**
+	 * Opens the tracking connection(s) for the factory's topology and switches tracking
+	 * on.
+	 * @throws IllegalStateException if the factory is not Lettuce's, the connection does
+	 * not speak RESP3, or Redis refuses tracking
+	 */
+	static NearCacheTracking start(RedisConnectionFactory factory, String prefix, TrackingListener near) {
+		if (!(factory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalStateException(
+					"The near cache needs Lettuce (its RESP3 client tracking keeps it coherent);"
+							+ " the connection factory is a " + factory.getClass().getName());
+		}
+		AbstractRedisClient client = lettuce.getRequiredNativeClient();
+		NearCacheTracking tracking;
+		if (client instanceof RedisClusterClient cluster) {
+			tracking = new Cluster(factory, prefix, near, cluster);
+		}
+		else if (client instanceof RedisClient single) {
+			tracking = new Single(factory, prefix, near, single);
+		}
+		else {
+			throw new IllegalStateException(
+					"The near cache does not support Lettuce client " + client.getClass().getName());
+		}
+		try {
+			tracking.open();
+		}
+		catch (RuntimeException ex) {
+			tracking.close();
+			throw ex;
+		}
+		tracking.scheduler.scheduleWithFixedDelay(tracking::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS,
+				TimeUnit.MILLISECONDS);
+		return tracking;
+	}
+
+	/** Opens the connections and switches tracking on (blocking). */
+	abstract void open();
+
+	/** The node to read a key through so that its changes are reported. */
+	abstract @Nullable Node nodeFor(byte[] raw);
+
+	abstract Iterable<Node> nodes();
+
+	abstract void closeConnections();
+
+	/** Checks every connection; re-enables tracking where it is off. */
+	void heartbeat() {
+		for (Node node : nodes()) {
+			node.heartbeat();
+		}
+	}
+
+	void warn(String message, @Nullable Throwable cause) {
+		this.warnings.warn(() -> message + ((cause != null) ? ": " + cause : ""));
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		this.scheduler.shutdownNow();
+		for (Node node : nodes()) {
+			node.detach();
+		}
+		closeConnections();
+	}
+
+	TrackingArgs trackingArgs() {
+		TrackingArgs args = TrackingArgs.Builder.enabled().bcast();
+		return this.prefix.isEmpty() ? args : args.prefixes(StandardCharsets.UTF_8, this.prefix);
+	}
+
+	/** Opens a tracking connection; a failure says what could not be opened. */
+	static <C> C openConnection(java.util.function.Supplier<C> opener) {
+		try {
+			return opener.get();
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("The near cache could not open its tracking connection: " + ex, ex);
+		}
+	}
+
+	static void requireResp3(StatefulRedisConnection<byte[], byte[]> connection, String where) {
+		if (connection instanceof StatefulRedisConnectionImpl<?, ?> impl) {
+			ProtocolVersion version = impl.getConnectionState().getNegotiatedProtocolVersion();
+			if (version != null && version != ProtocolVersion.RESP3) {
+				throw new IllegalStateException("The near cache needs RESP3 (Redis 6 or later, and a Lettuce client"
+						+ " that is not limited to RESP2): the connection to " + where + " speaks " + version);
+			}
+		}
+	}
+
+	/**
+	 * One tracking connection: the server it reaches reports every change of a key under
+	 * the prefix on it; near misses of keys it serves are read through it.
+	 */
+	final class Node implements PushListener, RedisConnectionStateListener {
+
+		private final StatefulRedisConnection<byte[], byte[]> connection;
+
+		private final String name;
+
+		private volatile boolean up;
+
+		/**
+		 * Bumped by every change of state, so that a late reply of an old attempt is
+		 * ignored.
+		 */
+		private long attempt;
+
+		private boolean enabling;
+
+		Node(StatefulRedisConnection<byte[], byte[]> connection, String name) {
+			this.connection = connection;
+			this.name = name;
+		}
+
+		boolean isUp() {
+			return this.up;
+		}
+
+		/** How long a read through this connection may take (its command timeout). */
+		long timeoutNanos() {
+			return this.connection.getTimeout().toNanos();
+		}
+
+		/** Listens and switches tracking on; blocks until Redis answered. */
+		void attach() {
+			requireResp3(this.connection, this.name);
+			this.connection.addListener((PushListener) this);
+			this.connection.addListener((RedisConnectionStateListener) this);
+			try {
+				enable().get(this.connection.getTimeout().toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
+			}
+			catch (ExecutionException ex) {
+				throw refused(ex.getCause());
+			}
+			catch (TimeoutException ex) {
+				throw new IllegalStateException(
+						"The near cache could not switch on client tracking on " + this.name + " in time", ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while switching on client tracking on " + this.name, ex);
+			}
+		}
+
+		private IllegalStateException refused(@Nullable Throwable cause) {
+			return new IllegalStateException("The near cache needs client tracking (CLIENT TRACKING, Redis 6 or later,"
+					+ " and the right to run it), and " + this.name + " refused it: " + cause, cause);
+		}
+
+		void detach() {
+			this.connection.removeListener((PushListener) this);
+			this.connection.removeListener((RedisConnectionStateListener) this);
+			down();
+		}
+
+		/**
+		 * Switches tracking off and on again (a connection that reconnected has none; one
+		 * that failed its heartbeat may have missed nothing, but it cannot be told), and
+		 * lets the node keep reads again once Redis confirmed.
+		 */
+		CompletableFuture<String> enable() {
+			long current;
+			synchronized (this) {
+				current = ++this.attempt;
+				this.enabling = true;
+			}
+			CompletableFuture<String> result = this.connection.async()
+				.clientTracking(TrackingArgs.Builder.enabled(false))
+				.thenCompose((off) -> this.connection.async().clientTracking(trackingArgs()))
+				.toCompletableFuture()
+				.orTimeout(this.connection.getTimeout().toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
+			result.whenComplete((reply, failure) -> {
+				synchronized (this) {
+					if (current != this.attempt || NearCacheTracking.this.closed) {
+						return;
+					}
+					this.enabling = false;
+					if (failure == null) {
+						// reads from now on may be kept: a new epoch first, then up
+						NearCacheTracking.this.near.started();
+						this.up = true;
+					}
+				}
+				if (failure != null) {
+					warn("Near cache: client tracking could not be switched on for " + this.name
+							+ "; its keys are read from Redis until it is", failure);
+				}
+			});
+			return result;
+		}
+
+		/** Tracking is lost: nothing kept may be served, no read begun may be kept. */
+		void down() {
+			synchronized (this) {
+				this.attempt++;
+				this.enabling = false;
+				this.up = false;
+			}
+			NearCacheTracking.this.near.lost();
+		}
+
+		void heartbeat() {
+			if (NearCacheTracking.this.closed || !this.connection.isOpen()) {
+				return;
+			}
+			boolean retry;
+			synchronized (this) {
+				retry = !this.up && !this.enabling;
+			}
+			if (retry) {
+				enable();
+				return;
+			}
+			this.connection.async()
+				.ping()
+				.toCompletableFuture()
+				.orTimeout(this.connection.getTimeout().toMillis(), TimeUnit.MILLISECONDS)
+				.whenComplete((pong, failure) -> {
+					if (failure != null && this.up) {
+						warn("Near cache: the tracking connection to " + this.name
+								+ " did not answer its heartbeat; the near cache was emptied", failure);
+						down();
+					}
+				});
+		}
+
+		@Override
+		public void onPushMessage(PushMessage message) {
+			if (!"invalidate".equals(message.getType())) {
+				return;
+			}
+			List<Object> content = message.getContent(NearCacheTracking::utf8);
+			Object keys = (content.size() > 1) ? content.get(1) : null;
+			if (keys instanceof List<?> list) {
+				List<String> redisKeys = new ArrayList<>(list.size());
+				for (Object key : list) {
+					if (key instanceof String text) {
+						redisKeys.add(text);
+					}
+				}
+				NearCacheTracking.this.near.invalidated(redisKeys);
+			}
+			else {
+				// a null key list: the database was flushed
+				NearCacheTracking.this.near.lost();
+			}
+		}
+
+		@Override
+		public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+			if (handler == this.connection && !NearCacheTracking.this.closed) {
+				// queued behind the handshake: runs once the connection is usable again
+				enable();
+			}
+		}
+
+		@Override
+		public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+			if (handler == this.connection) {
+				down();
+			}
+		}
+
+		/**
+		 * Reads a key's value and remaining TTL through this connection, so that this
+		 * server reports the key's later changes here.
+		 * @return the entry, or {@code null} in the future when the key does not exist;
+		 * fails with {@link NotServedHere} when this server does not serve the key's slot
+		 */
+		CompletableFuture<@Nullable StoredEntry> read(byte[] raw) {
+			byte[][] keys = { raw };
+			CompletableFuture<@Nullable List<Object>> reply = this.connection.async()
+				.<@Nullable List<Object>>evalsha(LuaScripts.GET_WITH_TTL.sha1(), ScriptOutputType.MULTI, keys)
+				.toCompletableFuture();
+			return reply
+				.exceptionallyCompose((failure) -> LuaScripts.isNoScript(failure) ? this.connection.async()
+					.<@Nullable List<Object>>eval(LuaScripts.GET_WITH_TTL.source(), ScriptOutputType.MULTI, keys)
+					.toCompletableFuture() : CompletableFuture.failedFuture(failure))
+				.handle((value, failure) -> {
+					if (failure != null) {
+						throw translate(failure);
+					}
+					return StoredEntry.of(value);
+				});
+		}
+
+	}
+
+	/** The server that was asked does not serve the key (MOVED / ASK). */
+	static final class NotServedHere extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		NotServedHere() {
+			super(null, null, false, false);
+		}
+
+	}
+
+	/**
+	 * A read's failure: {@link NotServedHere} for MOVED / ASK, else as Spring Data
+	 * translates it.
+	 */
+	CompletionException translate(Throwable failure) {
+		Throwable ex = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		if (ex instanceof RedisCommandExecutionException && ex.getMessage() != null
+				&& (ex.getMessage().startsWith("MOVED") || ex.getMessage().startsWith("ASK"))) {
+			return new CompletionException(new NotServedHere());
+		}
+		if (ex instanceof RuntimeException runtime) {
+			DataAccessException translated = this.factory.translateExceptionIfPossible(runtime);
+			return new CompletionException((translated != null) ? translated : runtime);
+		}
+		return new CompletionException(ex);
+	}
+
+	private static Object utf8(ByteBuffer buffer) {
+		return StandardCharsets.UTF_8.decode(buffer).toString();
+	}
+
+	/**
+	 * A standalone server, or the master that Sentinel names (found again on reconnect).
+	 */
+	private static final class Single extends NearCacheTracking {
+
+		private final RedisClient client;
+
+		private @Nullable StatefulRedisConnection<byte[], byte[]> connection;
+
+		private @Nullable Node node;
+
+		Single(RedisConnectionFactory factory, String prefix, TrackingListener near, RedisClient client) {
+			super(factory, prefix, near);
+			this.client = client;
+		}
+
+		@Override
+		void open() {
+			StatefulRedisConnection<byte[], byte[]> opened = openConnection(
+					() -> this.client.connect(ByteArrayCodec.INSTANCE));
+			this.connection = opened;
+			Node single = new Node(opened, "Redis");
+			single.attach();
+			this.node = single;
+		}
+
+		@Override
+		@Nullable Node nodeFor(byte[] raw) {
+			return this.node;
+		}
+
+		@Override
+		Iterable<Node> nodes() {
+			Node single = this.node;
+			return (single != null) ? List.of(single) : List.of();
+		}
+
+		@Override
+		void closeConnections() {
+			StatefulRedisConnection<byte[], byte[]> opened = this.connection;
+			if (opened != null) {
+				opened.close();
+			}
+		}
+
+	}
+
+	/**
+	 * Every master of a Redis Cluster, each through the node connection of a cluster
+	 * connection of its own; a new topology empties the near cache and connects new
+	 * masters.
+	 */
+	private static final class Cluster extends NearCacheTracking {
+
+		private final RedisClusterClient client;
+
+		private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+
+		private @Nullable StatefulRedisClusterConnection<byte[], byte[]> connection;
+
+		private @Nullable Disposable topologyEvents;
+
+		Cluster(RedisConnectionFactory factory, String prefix, TrackingListener near, RedisClusterClient client) {
+			super(factory, prefix, near);
+			this.client = client;
+		}
+
+		@Override
+		void open() {
+			this.connection = openConnection(() -> this.client.connect(ByteArrayCodec.INSTANCE));
+			this.topologyEvents = this.client.getResources()
+				.eventBus()
+				.get()
+				.filter(ClusterTopologyChangedEvent.class::isInstance)
+				.subscribe((event) -> topologyChanged(((ClusterTopologyChangedEvent) event).after()));
+			for (RedisClusterNode master : masters(this.client.getPartitions())) {
+				connect(master).attach();
+			}
+		}
+
+		private static List<RedisClusterNode> masters(Iterable<RedisClusterNode> topology) {
+			return java.util.stream.StreamSupport.stream(topology.spliterator(), false)
+				.filter((node) -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+				.collect(Collectors.toList());
+		}
+
+		private Node connect(RedisClusterNode master) {
+			StatefulRedisClusterConnection<byte[], byte[]> cluster = this.connection;
+			if (cluster == null) {
+				throw new IllegalStateException("The near cache's cluster connection is closed");
+			}
+			Node node = new Node(cluster.getConnection(master.getNodeId()), "cluster master " + master.getUri());
+			this.nodes.put(master.getNodeId(), node);
+			return node;
+		}
+
+		/** Slots may have moved: forget everything, track the masters there are now. */
+		private void topologyChanged(List<RedisClusterNode> after) {
+			if (this.closed) {
+				return;
+			}
+			// at once, on the thread that tells: Lettuce routes by the new topology right
+			// after this event
+			this.near.lost();
+			// connecting may block: not on that thread
+			this.scheduler.execute(() -> trackMasters(masters(after)));
+		}
+
+		private void trackMasters(List<RedisClusterNode> masters) {
+			if (this.closed) {
+				return;
+			}
+			Set<String> current = masters.stream().map(RedisClusterNode::getNodeId).collect(Collectors.toSet());
+			this.nodes.entrySet().removeIf((entry) -> {
+				if (!current.contains(entry.getKey())) {
+					entry.getValue().detach();
+					return true;
+				}
+				return false;
+			});
+			for (RedisClusterNode master : masters) {
+				if (!this.nodes.containsKey(master.getNodeId())) {
+					try {
+						connect(master).attach();
+					}
+					catch (RuntimeException ex) {
+						warn("Near cache: could not track new cluster master " + master.getUri(), ex);
+					}
+				}
+			}
+		}
+
+		@Override
+		@Nullable Node nodeFor(byte[] raw) {
+			RedisClusterNode master = this.client.getPartitions().getMasterBySlot(SlotHash.getSlot(raw));
+			return (master != null) ? this.nodes.get(master.getNodeId()) : null;
+		}
+
+		@Override
+		Iterable<Node> nodes() {
+			return this.nodes.values();
+		}
+
+		@Override
+		void closeConnections() {
+			Disposable events = this.topologyEvents;
+			if (events != null) {
+				events.dispose();
+			}
+			StatefulRedisClusterConnection<byte[], byte[]> cluster = this.connection;
+			if (cluster != null) {
+				cluster.close();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,247 @@
+package io.github.saasframework.cache.internal.near;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.CacheObserver;
+import io.github.saasframework.cache.internal.KeyNamespace;
+import io.github.saasframework.cache.internal.StoredValue;
+import io.github.saasframework.cache.internal.ValueCodec;
+import io.github.saasframework.cache.internal.redis.RedisDoor;
+import io.github.saasframework.cache.internal.redis.StoredEntry;
+import io.github.saasframework.cache.internal.store.ValueStore;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * The near-cached read path: a key read before is answered from memory without a Redis
+ * command until Redis reports a change; a miss is read through the tracking connection of
+ * the key's master ({@link NearCacheTracking}), so the server that answers is the one
+ * that reports the key's changes, and kept when that is safe ({@link NearCache}). A key
+ * whose master has no working tracking connection is read through the door and not kept.
+ * <p>
+ * Built with its own {@link RedisDoor}, whose writes the memory hears of: this process
+ * reads its own writes at once.
+ */
+public final class NearCachedStore extends ValueStore implements AutoCloseable {
+
+	private final NearCache memory;
+
+	private final NearCacheTracking tracking;
+
+	private NearCachedStore(RedisDoor door, ValueCodec codec, CacheMetricsRecorder recorder, CacheObserver observer,
+			NearCache memory, NearCacheTracking tracking) {
+		super(door, codec, recorder, observer);
+		this.memory = memory;
+		this.tracking = tracking;
+	}
+
+	/**
+	 * Starts a near cache on a connection factory: its memory, the door whose writes it
+	 * hears of, and the tracking connection(s), on for every master before this returns.
+	 * @param factory Lettuce's connection factory
+	 * @param keyPrefix the root cache's prefix ({@code ""}: every key is tracked)
+	 * @param maxEntries the size bound
+	 * @param maxAge the longest an entry is answered from memory
+	 * @param codec the codec
+	 * @param recorder the metrics recorder
+	 * @param observer the observer
+	 * @return the store; its {@link #door()} is the cache's door
+	 * @throws IllegalStateException if the factory is not Lettuce's or Redis cannot track
+	 */
+	public static NearCachedStore start(RedisConnectionFactory factory, String keyPrefix, int maxEntries,
+			Duration maxAge, ValueCodec codec, CacheMetricsRecorder recorder, CacheObserver observer) {
+		NearCache memory = new NearCache(maxEntries, maxAge, recorder, keyPrefix);
+		RedisDoor door = new RedisDoor(factory, memory);
+		NearCacheTracking tracking;
+		try {
+			tracking = NearCacheTracking.start(factory, keyPrefix.isEmpty() ? "" : keyPrefix + ":", memory);
+		}
+		catch (RuntimeException ex) {
+			door.close();
+			throw ex;
+		}
+		recorder.bindNearCacheSize(keyPrefix, memory::size);
+		return new NearCachedStore(door, codec, recorder, observer, memory, tracking);
+	}
+
+	/**
+	 * The door this store was built with; the cache sends every command through it.
+	 * @return the door
+	 */
+	public RedisDoor door() {
+		return this.door;
+	}
+
+	@Override
+	protected @Nullable StoredValue inMemory(KeyNamespace namespace, String key) {
+		NearEntry entry = this.memory.find(namespace.redisKey(key));
+		if (entry != null) {
+			this.recorder.recordNearCacheGets(namespace.metricsPrefix(), 1, 0);
+		}
+		else {
+			this.recorder.recordNearCacheGets(namespace.metricsPrefix(), 0, 1);
+		}
+		return entry;
+	}
+
+	@Override
+	protected int inMemory(List<String> redisKeys, @Nullable StoredValue[] found) {
+		int hits = 0;
+		for (int i = 0; i < found.length; i++) {
+			found[i] = this.memory.find(redisKeys.get(i));
+			if (found[i] != null) {
+				hits++;
+			}
+		}
+		return hits;
+	}
+
+	@Override
+	protected CompletableFuture<@Nullable StoredValue> fetch(KeyNamespace namespace, String key, boolean withTtl) {
+		String redisKey = namespace.redisKey(key);
+		return read(redisKey, namespace.rawKey(key)).thenApply((entry) -> entry);
+	}
+
+	@Override
+	protected CompletableFuture<List<@Nullable StoredValue>> fetchAll(List<String> redisKeys, List<byte[]> raws) {
+		int size = redisKeys.size();
+		List<@Nullable CompletableFuture<@Nullable StoredEntry>> reads = new ArrayList<>(
+				Collections.nCopies(size, null));
+		List<Integer> viaDoor = new ArrayList<>();
+		for (int i = 0; i < size; i++) {
+			byte[] raw = raws.get(i);
+			NearCacheTracking.Node node = this.tracking.nodeFor(raw);
+			if (node == null || !node.isUp()) {
+				viaDoor.add(i);
+			}
+			else {
+				reads.set(i, readThrough(node, redisKeys.get(i), raw));
+			}
+		}
+		CompletableFuture<List<byte @Nullable []>> others;
+		if (viaDoor.isEmpty()) {
+			others = CompletableFuture.completedFuture(List.of());
+		}
+		else {
+			byte[][] keys = new byte[viaDoor.size()][];
+			for (int i = 0; i < keys.length; i++) {
+				keys[i] = raws.get(viaDoor.get(i));
+			}
+			others = this.door.mGet(keys);
+		}
+		List<CompletableFuture<?>> all = new ArrayList<>(size + 1);
+		all.add(others);
+		for (CompletableFuture<@Nullable StoredEntry> read : reads) {
+			if (read != null) {
+				all.add(read);
+			}
+		}
+		return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenApply((done) -> {
+			List<byte @Nullable []> fromDoor = others.getNow(List.of());
+			List<@Nullable StoredValue> values = new ArrayList<>(Arrays.asList(new StoredValue[size]));
+			for (int i = 0; i < size; i++) {
+				CompletableFuture<@Nullable StoredEntry> read = reads.get(i);
+				if (read != null) {
+					values.set(i, read.getNow(null));
+				}
+			}
+			for (int i = 0; i < viaDoor.size() && i < fromDoor.size(); i++) {
+				byte[] bytes = fromDoor.get(i);
+				values.set(viaDoor.get(i), (bytes != null) ? new StoredEntry(bytes, StoredValue.NO_EXPIRY) : null);
+			}
+			return values;
+		});
+	}
+
+	@Override
+	public boolean heldInMemory(String redisKey) {
+		return this.memory.find(redisKey) != null;
+	}
+
+	@Override
+	public void clearMemory() {
+		this.memory.clear();
+	}
+
+	/** Stops tracking and empties the memory; the door is closed by its owner. */
+	@Override
+	public void close() {
+		this.tracking.close();
+		this.memory.clear();
+	}
+
+	@Override
+	public String toString() {
+		return "near cache (" + this.memory.size() + " entries)";
+	}
+
+	/**
+	 * Reads a key that memory did not answer: through its master's tracking connection
+	 * (kept when safe), or through the door (not kept) when that master is not tracked
+	 * now.
+	 */
+	private CompletableFuture<@Nullable StoredEntry> read(String redisKey, byte[] raw) {
+		NearCacheTracking.Node node = this.tracking.nodeFor(raw);
+		if (node == null || !node.isUp()) {
+			return this.door.getWithTtl(raw);
+		}
+		return readThrough(node, redisKey, raw);
+	}
+
+	/**
+	 * One read per key in flight: a caller that finds another caller's read of the key on
+	 * its way shares its result.
+	 */
+	private CompletableFuture<@Nullable StoredEntry> readThrough(NearCacheTracking.Node node, String redisKey,
+			byte[] raw) {
+		long epoch = this.memory.epoch();
+		Object reserved = this.memory.reserve(redisKey);
+		if (reserved instanceof NearEntry entry) {
+			return CompletableFuture.completedFuture(entry.stored());
+		}
+		if (reserved instanceof NearCache.Placeholder other) {
+			return other.shared();
+		}
+		NearCache.Placeholder placeholder = ((NearCache.Owned) reserved).placeholder();
+		CompletableFuture<@Nullable StoredEntry> result = new CompletableFuture<>();
+		long sentAt = System.nanoTime();
+		node.read(raw).whenComplete((entry, failure) -> {
+			Throwable cause = unwrap(failure);
+			if (cause instanceof NearCacheTracking.NotServedHere) {
+				// the slot moved and the tracked node does not serve it: read it where it
+				// is, without keeping it
+				this.door.getWithTtl(raw).whenComplete((moved, again) -> {
+					this.memory.finish(redisKey, placeholder, moved, again, sentAt, Long.MIN_VALUE);
+					complete(result, moved, again);
+				});
+				return;
+			}
+			this.memory.finish(redisKey, placeholder, entry, cause, sentAt, epoch);
+			complete(result, entry, cause);
+		});
+		return result;
+	}
+
+	private static void complete(CompletableFuture<@Nullable StoredEntry> result, @Nullable StoredEntry entry,
+			@Nullable Throwable failure) {
+		if (failure != null) {
+			result.completeExceptionally(failure);
+		}
+		else {
+			result.complete(entry);
+		}
+	}
+
+	private static @Nullable Throwable unwrap(@Nullable Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+}
