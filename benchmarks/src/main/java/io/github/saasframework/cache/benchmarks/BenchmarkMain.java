@@ -1,5 +1,6 @@
 package io.github.saasframework.cache.benchmarks;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
+import io.github.saasframework.cache.test.TestRedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -81,7 +87,7 @@ public final class BenchmarkMain {
 		Files.createDirectories(results);
 		long started = System.nanoTime();
 		List<Path> files = new ArrayList<>();
-		try (BenchRedis redis = BenchRedis.start()) {
+		try (TestRedisServer redis = TestRedisServer.start()) {
 			// the deletion harness runs in this JVM and connects like the forks do
 			System.setProperty("bench.redis.port", String.valueOf(redis.port()));
 			String machine = machine(redis);
@@ -99,8 +105,8 @@ public final class BenchmarkMain {
 			}
 			if (delete) {
 				Path deletion = results.resolve("deletebypattern.json");
-				new DeleteByPatternHarness(redis.port(), 200_000, BenchRedis.redisCli())
-					.run(smoke ? 1 : (quick ? 2 : 5), deletion);
+				new DeleteByPatternHarness(redis.port(), 200_000, redisCli()).run(smoke ? 1 : (quick ? 2 : 5),
+						deletion);
 				files.add(deletion);
 			}
 			if (stampede) {
@@ -171,7 +177,7 @@ public final class BenchmarkMain {
 		new Runner(options.build()).run();
 	}
 
-	private static String machine(BenchRedis redis) throws IOException {
+	private static String machine(TestRedisServer redis) throws IOException {
 		String cpu = "unknown";
 		Path cpuinfo = Path.of("/proc/cpuinfo");
 		if (Files.isReadable(cpuinfo)) {
@@ -182,9 +188,47 @@ public final class BenchmarkMain {
 				.findFirst()
 				.orElse("unknown");
 		}
+		String info = serverInfo(redis);
 		return String.format(Locale.ROOT, "machine: %d CPUs (%s), %s, Redis %s (%s) on port %d, JDK %s (%s)",
-				Runtime.getRuntime().availableProcessors(), cpu, System.getProperty("os.name"), redis.version(),
-				redis.binary(), redis.port(), Runtime.version(), System.getProperty("java.vm.name"));
+				Runtime.getRuntime().availableProcessors(), cpu, System.getProperty("os.name"),
+				field(info, "redis_version"), field(info, "executable"), redis.port(), Runtime.version(),
+				System.getProperty("java.vm.name"));
+	}
+
+	private static String serverInfo(TestRedisServer redis) {
+		RedisClient client = RedisClient.create();
+		try (StatefulRedisConnection<String, String> connection = client
+			.connect(RedisURI.create(redis.host(), redis.port()))) {
+			return connection.sync().info("server");
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	private static String field(String info, String name) {
+		return info.lines()
+			.filter((line) -> line.startsWith(name + ":"))
+			.map((line) -> line.substring(name.length() + 1).trim())
+			.findFirst()
+			.orElse("unknown");
+	}
+
+	/**
+	 * A {@code redis-cli} on {@code PATH}, if there is one.
+	 */
+	private static Optional<Path> redisCli() {
+		String path = System.getenv("PATH");
+		if (path == null) {
+			return Optional.empty();
+		}
+		for (String dir : path.split(File.pathSeparator)) {
+			Path candidate = Path.of(dir, "redis-cli");
+			if (Files.isExecutable(candidate)) {
+				return Optional.of(candidate);
+			}
+		}
+		return Optional.empty();
 	}
 
 }

@@ -21,8 +21,9 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
  * takes the place of {@code spring.data.redis.host}, {@code port} and {@code url} (other
  * {@code spring.data.redis.*} settings such as timeouts still apply);</li>
  * <li>the server is a bean of the context ({@link TestRedisServer}, to autowire for its
- * port or a raw command), so Spring's test context cache shares it between test classes
- * with the same configuration, and it stops when that context closes.</li>
+ * host and port), so Spring's test context cache shares it between test classes with the
+ * same configuration, and it stops when that context closes; a {@code TestRedisServer}
+ * bean the test declares itself (started with extra arguments, say) is used instead.</li>
  * </ul>
  * When the context already has a {@code DataRedisConnectionDetails} bean (a
  * Testcontainers {@code @ServiceConnection}, say), that one is used and no server is

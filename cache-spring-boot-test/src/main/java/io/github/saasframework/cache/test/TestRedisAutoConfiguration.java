@@ -7,32 +7,25 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
 import org.springframework.context.annotation.Bean;
 
 /**
- * What {@link AutoConfigureTestRedis} imports: a {@link TestRedisServer} bean (stopped
- * when the context closes) and the {@link DataRedisConnectionDetails} pointing at it,
- * registered before {@link DataRedisAutoConfiguration} so that Boot's own
- * properties-based details back off.
+ * What {@link AutoConfigureTestRedis} imports: a {@link TestRedisServer} bean (the
+ * context's own one if it declares one, else a new server, stopped when the context
+ * closes) and the {@link DataRedisConnectionDetails} pointing at it, registered before
+ * {@link DataRedisAutoConfiguration} so that Boot's own properties-based details back
+ * off.
  */
 @AutoConfiguration(before = DataRedisAutoConfiguration.class)
 @ConditionalOnMissingBean(DataRedisConnectionDetails.class)
 public final class TestRedisAutoConfiguration {
 
 	@Bean(destroyMethod = "stop")
+	@ConditionalOnMissingBean
 	TestRedisServer testRedisServer() {
 		return TestRedisServer.start();
 	}
 
 	@Bean
 	DataRedisConnectionDetails testRedisConnectionDetails(TestRedisServer testRedisServer) {
-		return new TestRedisConnectionDetails(testRedisServer);
-	}
-
-	private record TestRedisConnectionDetails(TestRedisServer server) implements DataRedisConnectionDetails {
-
-		@Override
-		public Standalone getStandalone() {
-			return Standalone.of(this.server.host(), this.server.port());
-		}
-
+		return testRedisServer.connectionDetails();
 	}
 
 }

@@ -30,7 +30,7 @@ class TestRedisContextLifecycleTests {
 		assertThat(second.getApplicationContext()).isSameAs(context);
 		TestRedisServer server = context.getBean(TestRedisServer.class);
 		assertThat(second.getApplicationContext().getBean(TestRedisServer.class)).isSameAs(server);
-		assertThat(server.command("PING")).isEqualTo("+PONG");
+		assertThat(TestRedisServerTests.acceptsConnections(server.port())).isTrue();
 
 		TestContext other = new TestContextManager(OtherConfigurationTestClass.class).getTestContext();
 		TestRedisServer otherServer = other.getApplicationContext().getBean(TestRedisServer.class);
@@ -38,10 +38,10 @@ class TestRedisContextLifecycleTests {
 			.isNotEqualTo(server.port());
 
 		first.markApplicationContextDirty(null);
-		assertThat(server.isRunning()).as("stopped with its context").isFalse();
-		assertThat(otherServer.isRunning()).isTrue();
+		assertThat(TestRedisServerTests.acceptsConnections(server.port())).as("stopped with its context").isFalse();
+		assertThat(TestRedisServerTests.acceptsConnections(otherServer.port())).isTrue();
 		other.markApplicationContextDirty(null);
-		assertThat(otherServer.isRunning()).isFalse();
+		assertThat(TestRedisServerTests.acceptsConnections(otherServer.port())).isFalse();
 	}
 
 	@Test
@@ -62,6 +62,26 @@ class TestRedisContextLifecycleTests {
 				assertThat(context).hasNotFailed().doesNotHaveBean(TestRedisServer.class);
 				assertThat(context).getBean(DataRedisConnectionDetails.class).isSameAs(own);
 			});
+	}
+
+	@Test
+	void aTestRedisServerBeanOfTheTestsOwn_isTheOneConnectedTo_andClosedWithTheContext() {
+		TestRedisServer own = TestRedisServer.start("--maxmemory", "10mb");
+		try {
+			new ApplicationContextRunner()
+				.withConfiguration(
+						AutoConfigurations.of(TestRedisAutoConfiguration.class, DataRedisAutoConfiguration.class))
+				.withBean("ownServer", TestRedisServer.class, () -> own)
+				.run((context) -> {
+					assertThat(context).hasNotFailed().getBean(TestRedisServer.class).isSameAs(own);
+					assertThat(context.getBean(DataRedisConnectionDetails.class).getStandalone().getPort())
+						.isEqualTo(own.port());
+				});
+			assertThat(TestRedisServerTests.acceptsConnections(own.port())).as("closed with the context").isFalse();
+		}
+		finally {
+			own.stop();
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
