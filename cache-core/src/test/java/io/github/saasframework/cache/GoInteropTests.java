@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -16,6 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageImpl;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.data.redis.core.RedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,11 +122,73 @@ class GoInteropTests {
 	record TaggedUser(@JsonProperty("UserID") int userId, @JsonProperty("Name") String name) {
 	}
 
+	/**
+	 * Go's {@code encoding/json} matches field names ignoring case; so does the cache:
+	 * {@code UserID} reads into {@code userId} (it read as 0, silently, before).
+	 */
 	@Test
-	void untaggedGoStruct_readsZeroValuesSilently_unlessTheNamesMatch() {
+	void untaggedGoStruct_readsIntoARecordIgnoringCase() {
 		goWrites("user", "{\"UserID\":7,\"Name\":\"Ada\"}");
-		assertThat(this.plain.get("user", User.class)).contains(new User(0, null));
+		assertThat(this.plain.get("user", User.class)).contains(new User(7, "Ada"));
 		assertThat(this.plain.get("user", TaggedUser.class)).contains(new TaggedUser(7, "Ada"));
+		assertThat(this.plain.getAll(List.of("user"), User.class)).containsEntry("user", new User(7, "Ada"));
+	}
+
+	/**
+	 * {@code user_id} and {@code userId} differ by more than case (Go does not match them
+	 * either): an object none of whose names match fails instead of reading as
+	 * {@code User(0, null)}, naming the key and the type, never the stored bytes.
+	 */
+	@Test
+	void goStructWithNoMatchingName_failsNamingKeyAndTypeNotTheBytes() {
+		goWrites("user", "{\"user_id\":7,\"user_name\":\"secret-name\"}");
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(() -> this.plain.get("user", User.class))
+			.withMessageContaining("'user'")
+			.withMessageContaining(User.class.getTypeName())
+			.withMessageContaining("matches a property of User (userId, name)")
+			.withMessageNotContaining("secret-name")
+			.withMessageNotContaining("user_id");
+	}
+
+	@Test
+	void rawStringFromGo_readsAsObject_asTheText_andJsonAsMapsAndLists() {
+		goWrites("greeting", "hello");
+		assertThat(this.plain.get("greeting", Object.class)).contains("hello");
+		this.plain.set("greeting", "hello again");
+		assertThat(this.plain.get("greeting", Object.class)).contains("hello again");
+		goWrites("user", "{\"UserID\":7,\"Tags\":[\"a\"]}");
+		assertThat(this.plain.get("user", Object.class)).contains(Map.of("UserID", 7, "Tags", List.of("a")));
+	}
+
+	/**
+	 * {@code type Book struct { Title string `json:"title"`; Year int `json:"year"` }}.
+	 */
+	record Book(String title, int year) {
+	}
+
+	private static final ParameterizedTypeReference<Page<Book>> PAGE_OF_BOOKS = new ParameterizedTypeReference<>() {
+	};
+
+	/**
+	 * A page is stored as Spring Data's {@code PagedModel} JSON, which a Go struct reads,
+	 * and a page a Go service writes in that shape reads back as a {@code Page<Book>}.
+	 */
+	@Test
+	void page_isPlainJsonGoReads_andGosPageReadsBack() {
+		Page<Book> page = new PageImpl<>(List.of(new Book("Emma", 1815)), PageRequest.of(2, 1), 3);
+		this.plain.set("books", page);
+		assertThat(stored("books")).isEqualTo("{\"content\":[{\"title\":\"Emma\",\"year\":1815}],"
+				+ "\"page\":{\"size\":1,\"number\":2,\"totalElements\":3,\"totalPages\":3}}");
+		assertThat(this.plain.get("books", PAGE_OF_BOOKS)).contains(page);
+		goWrites("books", "{\"content\":[{\"title\":\"Odes\",\"year\":1819}],"
+				+ "\"page\":{\"size\":20,\"number\":0,\"totalElements\":1,\"totalPages\":1}}");
+		Page<Book> fromGo = this.plain.get("books", PAGE_OF_BOOKS).orElseThrow();
+		assertThat(fromGo.getContent()).containsExactly(new Book("Odes", 1819));
+		assertThat(fromGo.getPageable()).isEqualTo(PageRequest.of(0, 20));
+		assertThat(this.plain.remember("books", Duration.ofMinutes(1), PAGE_OF_BOOKS, () -> {
+			throw new AssertionError("a hit must not load");
+		})).isEqualTo(fromGo);
 	}
 
 	@Test

@@ -1,19 +1,26 @@
 package io.github.saasframework.cache.serializer;
 
 import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.ClassUtils;
 
 /**
  * The default serializer: {@code String} and {@code byte[]} values raw, every other value
@@ -26,10 +33,45 @@ import tools.jackson.databind.json.JsonMapper;
  * library ports writes the same format) read back, and stored bytes can never make
  * Jackson instantiate a class that the caller did not ask for.
  * <p>
+ * <strong>Reading as {@code Object}</strong> gives Jackson's natural types for JSON
+ * ({@code Map}, {@code List}, {@code String}, {@code Integer}/{@code Long}/{@code
+ * BigInteger}, {@code Double}, {@code Boolean}, {@code null}), and the stored text itself
+ * as a {@code String} when the bytes are not JSON, that is when they do not parse as
+ * exactly one complete JSON value ({@code hello}, {@code 42 apples}, empty bytes); bytes
+ * that are not JSON and not UTF-8 either come back as {@code byte[]}. Strings are stored
+ * without quotes, so a string whose text is itself JSON cannot be told from JSON: a raw
+ * {@code "42"} reads back as the number {@code 42}, {@code "true"} as
+ * {@code Boolean.TRUE}, {@code "null"} as {@code null} and {@code "[1]"} as a list. Ask
+ * for {@code String} to get text back unchanged; {@link #checkReadsBack} reports such
+ * values.
+ * <p>
+ * <strong>Property names match ignoring case</strong>, as Go's {@code encoding/json}
+ * matches them: a Go struct without {@code json} tags writes {@code {"UserID":7}}, which
+ * reads into {@code record Plain(long userId)}. Names that differ by more than case
+ * ({@code user_id} and {@code userId}) do not match, in Go either. Unknown properties are
+ * skipped and a missing primitive reads as its zero value (Go's {@code omitempty}), but a
+ * JSON object <em>none</em> of whose properties matches a property of the requested type
+ * fails with a {@link CacheSerializationException} naming the type and its properties,
+ * instead of reading as a value with every property at its default. An empty object
+ * {@code {}} still reads (Go writes it for a struct whose fields are all omitted), as
+ * does any object read into a type without properties.
+ * <p>
+ * <strong>Spring Data's {@code Page} and {@code Slice}</strong> (when spring-data-commons
+ * is on the classpath, as it is with Spring Data Redis) are written in the shape of
+ * Spring Data's {@code PagedModel}:
+ * {@code {"content":[...],"page":{"size":20,"number":0,"totalElements":42,"totalPages":3}}},
+ * with the sort inside {@code "page"} when there is one
+ * ({@code "sort":[{"property":"title","direction":"ASC"}]}) and a slice's
+ * {@code "hasNext"} instead of the totals. They read back as {@code PageImpl} and
+ * {@code SliceImpl} with the content typed by the requested type ({@code Page<Book>}).
+ * {@code Optional}, records, enums, {@code java.time} types and {@code BigDecimal} are
+ * Jackson 3's own.
+ * <p>
  * The default mapper also rejects trailing content after the JSON value, so truncated or
  * concatenated bytes surface as a {@link CacheSerializationException} rather than a half
- * value. A mapper given to the constructor is used as it is (for example the
- * application's, so {@code spring.jackson.*} settings apply). Thread-safe.
+ * value. A mapper given to the constructor is used on a copy (for example the
+ * application's, so {@code spring.jackson.*} settings apply) with the cache's settings
+ * added: the application's own mapper is never changed. Thread-safe.
  *
  * @since 0.1.0
  */
@@ -37,7 +79,12 @@ public final class JsonCacheSerializer implements CacheSerializer {
 
 	private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
 
+	private static final boolean SPRING_DATA_PRESENT = ClassUtils.isPresent("org.springframework.data.domain.PageImpl",
+			JsonCacheSerializer.class.getClassLoader());
+
 	private final JsonMapper mapper;
+
+	private final ReadBackCheck readBack;
 
 	/**
 	 * Creates a serializer on a default {@link JsonMapper} that also fails on trailing
@@ -45,6 +92,7 @@ public final class JsonCacheSerializer implements CacheSerializer {
 	 */
 	public JsonCacheSerializer() {
 		this.mapper = forCache(JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+		this.readBack = new ReadBackCheck(this.mapper);
 	}
 
 	/**
@@ -57,19 +105,28 @@ public final class JsonCacheSerializer implements CacheSerializer {
 			throw new IllegalArgumentException("mapper must not be null");
 		}
 		this.mapper = forCache(mapper.rebuild());
+		this.readBack = new ReadBackCheck(this.mapper);
 	}
 
 	/**
-	 * The two settings every cache mapper gets, on a copy (the application's own mapper
-	 * is never changed): a JSON object that omits a primitive field reads as the zero
-	 * value, as Go's {@code encoding/json} writes {@code omitempty} fields; a value with
-	 * no properties to write (which would be stored as {@code {}} and lose its data) is
-	 * refused.
+	 * The settings every cache mapper gets, on a copy (the application's own mapper is
+	 * never changed): a JSON object that omits a primitive field reads as the zero value,
+	 * as Go's {@code encoding/json} writes {@code omitempty} fields; property names match
+	 * ignoring case, as Go matches them, and an object none of whose properties matches
+	 * fails; a value with no properties to write (which would be stored as {@code {}} and
+	 * lose its data) is refused; Spring Data's pages are written and read as plain JSON.
+	 * The cache's modules are added last, so they win over the application's for the same
+	 * types.
 	 */
 	private static JsonMapper forCache(JsonMapper.Builder builder) {
-		return builder.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		builder.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 			.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-			.build();
+			.enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+			.addModule(new PropertyMatchModule());
+		if (SPRING_DATA_PRESENT) {
+			builder.addModule(new SpringDataPageModule());
+		}
+		return builder.build();
 	}
 
 	/**
@@ -106,8 +163,9 @@ public final class JsonCacheSerializer implements CacheSerializer {
 	}
 
 	/**
-	 * Reads {@code String} and {@code byte[]} raw, anything else as JSON of the given
-	 * type.
+	 * Reads {@code String} and {@code byte[]} raw, {@code Object} as JSON's natural types
+	 * or, when the bytes are not JSON, as raw text (see the class description), anything
+	 * else as JSON of the given type.
 	 * @throws CacheSerializationException if the bytes are not valid JSON of the type;
 	 * the message names the type, never the bytes
 	 */
@@ -118,6 +176,9 @@ public final class JsonCacheSerializer implements CacheSerializer {
 		}
 		if (type == byte[].class) {
 			return bytes;
+		}
+		if (type == Object.class) {
+			return readUntyped(bytes);
 		}
 		try {
 			JavaType javaType = this.mapper.constructType(type);
@@ -132,8 +193,97 @@ public final class JsonCacheSerializer implements CacheSerializer {
 	}
 
 	/**
+	 * One complete JSON value as its natural Java type, else the bytes as they are: text
+	 * if they are UTF-8, else the bytes themselves.
+	 */
+	private Object readUntyped(byte[] bytes) {
+		try (JsonParser parser = this.mapper.createParser(bytes)) {
+			if (parser.nextToken() != null) {
+				Object value = this.mapper.readValue(parser, Object.class);
+				if (parser.nextToken() == null) {
+					return value;
+				}
+			}
+		}
+		catch (JacksonException ex) {
+			// not one JSON value (malformed, more than one value, beyond the parser's
+			// limits): the raw bytes
+		}
+		try {
+			return StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			return bytes;
+		}
+	}
+
+	/**
+	 * Checks that values of the declared type can be read back: Jackson finds a way to
+	 * create the type and every type inside it from JSON (a record, a no-argument
+	 * constructor with setters or fields, a {@code @JsonCreator}; an interface or
+	 * abstract class only with {@code @JsonTypeInfo}), and, for a concrete class, every
+	 * property it writes is one it reads. Answers are cached per type.
+	 * @throws CacheSerializationException naming the type (or the type inside it) and the
+	 * reason
+	 */
+	@Override
+	public void checkReadable(Type declaredType) {
+		String problem = this.readBack.problem(declaredType);
+		if (problem != null) {
+			throw new CacheSerializationException(
+					"Values of " + declaredType.getTypeName() + " cannot be read back: " + problem);
+		}
+	}
+
+	/**
+	 * Checks that the value reads back as a value of its own class: what
+	 * {@link #checkReadable(Type)} checks, done for the value's class (its subclass
+	 * properties included), and that reading the declared type creates that class (a
+	 * subclass declared as its superclass does not; Spring Data's {@code PageImpl} and
+	 * {@code SliceImpl} declared as {@code Page}/{@code Slice} do). Declared as
+	 * {@code Object} (or {@code Number}), only maps, lists, booleans, numbers and strings
+	 * read back, and a {@code String} or number only when its JSON reads as its class
+	 * again: not the text {@code "42"} (read as a number) nor the {@code Long} 42 (read
+	 * as an {@code Integer}). Answers are cached per class and declared type; only a
+	 * {@code String} or number declared as {@code Object} or {@code Number} is written
+	 * and read once more to check.
+	 * @throws CacheSerializationException naming the types and the reason, never the
+	 * value
+	 */
+	@Override
+	public void checkReadsBack(Object value, Type declaredType) {
+		checkReadable(declaredType);
+		String problem = this.readBack.problem(value.getClass(), declaredType);
+		if (problem == null && ReadBackCheck.valueDecides(declaredType)
+				&& (value instanceof String || value instanceof Number)) {
+			Object back;
+			try {
+				back = deserialize(serialize(value), declaredType);
+			}
+			catch (CacheSerializationException ex) {
+				back = null;
+			}
+			if (back == null || back.getClass() != value.getClass()) {
+				problem = "this " + value.getClass().getSimpleName() + " reads back as "
+						+ ((back != null) ? "a " + back.getClass().getName() : "null") + " when declared as "
+						+ declaredType.getTypeName() + ", as its JSON says"
+						+ ((value instanceof String) ? " (a string whose text is JSON is read as that JSON)" : "");
+			}
+		}
+		if (problem != null) {
+			throw new CacheSerializationException("A " + value.getClass().getName() + " declared as "
+					+ declaredType.getTypeName() + " cannot be read back: " + problem);
+		}
+	}
+
+	/**
 	 * What went wrong, from the exception's type, location and path only: never from its
-	 * message, which quotes the input.
+	 * message, which quotes the input (except for this library's own mismatches, whose
+	 * messages name types and properties only).
 	 */
 	static String describe(Exception ex) {
 		if (!(ex instanceof JacksonException jackson)) {
@@ -141,6 +291,9 @@ public final class JsonCacheSerializer implements CacheSerializer {
 		}
 		String path = path(jackson);
 		String where = path.isEmpty() ? "" : " at " + path;
+		if (ex instanceof CacheShapeException shape) {
+			return shape.getOriginalMessage() + where;
+		}
 		if (ex instanceof UnrecognizedPropertyException unknown) {
 			return "unknown property '" + unknown.getPropertyName() + "'" + where;
 		}

@@ -53,4 +53,33 @@ public final class StringCacheSerializer implements CacheSerializer {
 				+ type.getTypeName() + "; use JsonCacheSerializer for objects");
 	}
 
+	/**
+	 * Accepts {@code String}, {@code CharSequence}, {@code Object} and {@code byte[]}.
+	 * @throws CacheSerializationException for any other type
+	 */
+	@Override
+	public void checkReadable(Type declaredType) {
+		if (declaredType != String.class && declaredType != CharSequence.class && declaredType != Object.class
+				&& declaredType != byte[].class) {
+			throw new CacheSerializationException("StringCacheSerializer reads only String and byte[] values, not "
+					+ declaredType.getTypeName() + "; use JsonCacheSerializer for objects");
+		}
+	}
+
+	/**
+	 * Accepts a {@code String} declared as {@code String}, {@code CharSequence} or
+	 * {@code Object}, and a {@code byte[]} declared as {@code byte[]}.
+	 * @throws CacheSerializationException for anything else
+	 */
+	@Override
+	public void checkReadsBack(Object value, Type declaredType) {
+		checkReadable(declaredType);
+		boolean bytes = declaredType == byte[].class;
+		if (bytes ? !(value instanceof byte[]) : !(value instanceof String)) {
+			throw new CacheSerializationException("StringCacheSerializer reads " + declaredType.getTypeName()
+					+ " back as " + (bytes ? "byte[]" : "String") + ", so a " + value.getClass().getName()
+					+ " does not read back");
+		}
+	}
+
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -208,6 +210,118 @@ class JsonCacheSerializerTests {
 			.isThrownBy(
 					() -> this.serializer.deserialize("{\"pin\": x}".getBytes(StandardCharsets.UTF_8), Secretive.class))
 			.withMessageContaining("malformed JSON at line 1");
+	}
+
+	@Test
+	void deserialize_asObject_givesJsonsNaturalTypes() {
+		assertThat(this.serializer.deserialize("{\"a\":[1,2.5,true,null,\"x\"]}".getBytes(StandardCharsets.UTF_8),
+				Object.class))
+			.isEqualTo(Map.of("a", java.util.Arrays.asList(1, 2.5, true, null, "x")));
+		assertThat(this.serializer.deserialize(" 42 ".getBytes(StandardCharsets.UTF_8), Object.class)).isEqualTo(42);
+		assertThat(this.serializer.deserialize("12345678901".getBytes(StandardCharsets.UTF_8), Object.class))
+			.isEqualTo(12345678901L);
+		assertThat(this.serializer.deserialize("\"quoted\"".getBytes(StandardCharsets.UTF_8), Object.class))
+			.isEqualTo("quoted");
+		assertThat(this.serializer.deserialize("null".getBytes(StandardCharsets.UTF_8), Object.class)).isNull();
+	}
+
+	@Test
+	void deserialize_asObject_textThatIsNotOneJsonValue_isTheRawString() {
+		for (String text : new String[] { "hello", "héllo world", "42 apples", "{\"a\":1} {\"b\":2}", "[1,", "", "1 2",
+				"{\"pin\": hunter2}" }) {
+			assertThat(this.serializer.deserialize(this.serializer.serialize(text), Object.class)).as(text)
+				.isEqualTo(text);
+		}
+	}
+
+	@Test
+	void deserialize_asObject_bytesThatAreNeitherJsonNorUtf8_areTheBytes() {
+		byte[] binary = { (byte) 0xff, (byte) 0xfe, 0, 1 };
+		assertThat(this.serializer.deserialize(binary, Object.class)).isEqualTo(binary);
+	}
+
+	/** The documented ambiguity: a raw string whose text is JSON reads as that JSON. */
+	@Test
+	void deserialize_asObject_rawStringThatIsJson_readsAsJson() {
+		assertThat(this.serializer.deserialize(this.serializer.serialize("42"), Object.class)).isEqualTo(42);
+		assertThat(this.serializer.deserialize(this.serializer.serialize("true"), Object.class)).isEqualTo(true);
+		assertThat(this.serializer.deserialize(this.serializer.serialize("42"), String.class)).isEqualTo("42");
+	}
+
+	/** {@code type Plain struct { UserID int64; Name string }}: no json tags. */
+	record Plain(long userId, String name) {
+	}
+
+	@Test
+	void deserialize_untaggedGoStruct_matchesNamesIgnoringCase() {
+		byte[] go = "{\"UserID\":7,\"Name\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+		assertThat(this.serializer.deserialize(go, Plain.class)).isEqualTo(new Plain(7, "x"));
+		assertThat(new JsonCacheSerializer(JsonMapper.builder().build()).deserialize(go, Plain.class))
+			.isEqualTo(new Plain(7, "x"));
+	}
+
+	record Account(Plain owner, List<Plain> members) {
+	}
+
+	@Test
+	void deserialize_objectWithNoMatchingProperty_failsNamingTheTypeNeverTheBytes() {
+		byte[] snakeCase = "{\"user_id\":7,\"user_name\":\"secret-name\"}".getBytes(StandardCharsets.UTF_8);
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(() -> this.serializer.deserialize(snakeCase, Plain.class))
+			.withMessageContaining(Plain.class.getTypeName())
+			.withMessageContaining("no property of the JSON object (2 of them) matches a property of Plain")
+			.withMessageContaining("userId, name")
+			.withMessageNotContaining("user_id")
+			.withMessageNotContaining("secret-name");
+		byte[] nested = "{\"owner\":{\"UserID\":1},\"members\":[{\"userId\":2},{\"secret\":3}]}"
+			.getBytes(StandardCharsets.UTF_8);
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(() -> this.serializer.deserialize(nested, Account.class))
+			.withMessageContaining("at members[1]")
+			.withMessageNotContaining("secret");
+	}
+
+	@Test
+	void deserialize_objectWithSomeOrNoProperties_stillReads() {
+		// Go's omitempty leaves out zero fields; an unknown property beside a known one
+		// is
+		// a newer writer's addition
+		assertThat(this.serializer.deserialize("{}".getBytes(StandardCharsets.UTF_8), Plain.class))
+			.isEqualTo(new Plain(0, null));
+		assertThat(this.serializer.deserialize("{\"name\":\"x\",\"added\":1}".getBytes(StandardCharsets.UTF_8),
+				Plain.class))
+			.isEqualTo(new Plain(0, "x"));
+		assertThat(this.serializer.deserialize("{\"anything\":1}".getBytes(StandardCharsets.UTF_8), Empty.class))
+			.isEqualTo(new Empty());
+		assertThat(this.serializer.deserialize("{\"anything\":1}".getBytes(StandardCharsets.UTF_8),
+				new ParameterizedTypeReference<Map<String, Object>>() {
+				}.getType()))
+			.isEqualTo(Map.of("anything", 1));
+	}
+
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record Lenient(int a) {
+	}
+
+	static final class Collecting {
+
+		public int a;
+
+		final Map<String, Object> rest = new java.util.HashMap<>();
+
+		@JsonAnySetter
+		void put(String name, Object value) {
+			this.rest.put(name, value);
+		}
+
+	}
+
+	@Test
+	void deserialize_typesThatAskForUnknownProperties_stillReadThem() {
+		byte[] unknown = "{\"zzz\":2}".getBytes(StandardCharsets.UTF_8);
+		assertThat(this.serializer.deserialize(unknown, Lenient.class)).isEqualTo(new Lenient(0));
+		assertThat(((Collecting) this.serializer.deserialize(unknown, Collecting.class)).rest)
+			.isEqualTo(Map.of("zzz", 2));
 	}
 
 }
