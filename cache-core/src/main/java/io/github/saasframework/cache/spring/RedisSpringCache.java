@@ -3,7 +3,6 @@ package io.github.saasframework.cache.spring;
 import java.lang.reflect.Type;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -12,9 +11,7 @@ import io.github.saasframework.cache.RememberPolicy;
 import io.github.saasframework.cache.internal.core.CacheCore;
 import io.github.saasframework.cache.internal.core.CacheInternals;
 import io.github.saasframework.cache.internal.KeyNamespace;
-import io.github.saasframework.cache.internal.StoredValue;
 import io.github.saasframework.cache.internal.store.ValueStore;
-import io.github.saasframework.cache.serializer.CacheSerializationException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.support.AbstractValueAdaptingCache;
@@ -31,11 +28,11 @@ import org.springframework.core.ParameterizedTypeReference;
  * <p>
  * Values are read as {@link #valueType()}: the cached method's return type for the views
  * the {@link ReturnTypeCacheResolver} hands to Spring's interceptor, {@code Object} for
- * the cache {@link RedisSpringCacheManager#getCache(String)} returns (then a JSON value
- * comes back as Jackson reads it into {@code Object}; a value that is not JSON, such as a
- * raw string, as a {@code String}). A cached {@code null} is the null marker of
- * {@code remember}, read back as {@link NullValue}. {@code sync = true} is
- * {@code remember}: one method run per key across every instance.
+ * the cache {@link RedisSpringCacheManager#getCache(String)} returns (then the serializer
+ * reads untyped: JSON as Jackson's natural types, raw text that is not JSON as a
+ * {@code String}). A cached {@code null} is the null marker of {@code remember}, read
+ * back as {@link NullValue}. {@code sync = true} is {@code remember}: one method run per
+ * key across every instance.
  * <p>
  * Redis failures are thrown as Spring's {@code DataAccessException}s: Spring's
  * interceptor hands them to the {@code CacheErrorHandler} (the manager's
@@ -45,8 +42,6 @@ import org.springframework.core.ParameterizedTypeReference;
  * library's non-blocking door.
  */
 final class RedisSpringCache extends AbstractValueAdaptingCache {
-
-	private static final ParameterizedTypeReference<String> TEXT = ParameterizedTypeReference.forType(String.class);
 
 	private final String name;
 
@@ -180,7 +175,7 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 			if (found == null) {
 				return null;
 			}
-			Object value = decode(redisKey, found, this.type);
+			Object value = found.value(redisKey, this.type, this.core.codec());
 			return (value != null) ? value : new SimpleValueWrapper(null);
 		});
 	}
@@ -277,33 +272,11 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	 * cached {@code null}, else the value read as {@code valueType}.
 	 */
 	private @Nullable Object read(String redisKey, Type valueType) {
-		Object value;
-		try {
-			value = this.core.store().get(this.namespace, redisKey, valueType);
-		}
-		catch (CacheSerializationException ex) {
-			if (valueType != Object.class) {
-				throw ex;
-			}
-			// untyped: a value that is not JSON, such as a raw String, comes back as text
-			value = this.store.get(redisKey, TEXT).map(Object.class::cast).orElse(ValueStore.ABSENT);
-		}
+		Object value = this.core.store().get(this.namespace, redisKey, valueType);
 		if (value == ValueStore.ABSENT) {
 			return null;
 		}
 		return (value != null) ? value : NullValue.INSTANCE;
-	}
-
-	private @Nullable Object decode(String redisKey, StoredValue found, Type valueType) {
-		try {
-			return found.value(redisKey, valueType, this.core.codec());
-		}
-		catch (CacheSerializationException ex) {
-			if (valueType != Object.class) {
-				throw new CompletionException(ex);
-			}
-			return found.value(redisKey, String.class, this.core.codec());
-		}
 	}
 
 }
