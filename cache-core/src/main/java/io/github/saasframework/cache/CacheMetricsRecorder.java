@@ -77,7 +77,7 @@ public interface CacheMetricsRecorder {
 
 	/**
 	 * Whether a namespace made by {@link Cache#withPrefix(String)} records under its own
-	 * prefix even beyond {@link CacheOptions#prefixMetricsLimit()}: for namespaces whose
+	 * prefix even beyond {@link CacheConfig#prefixMetricsLimit()}: for namespaces whose
 	 * number the application bounds itself, such as the named caches of Spring's cache
 	 * abstraction. Asked once, when the namespace is made.
 	 * @param prefix the namespace's full prefix
