@@ -227,6 +227,42 @@ class RedisDoorTests {
 
 	// ---------------------------------------------------------------- faults
 
+	/**
+	 * Every command that writes a key tells the listener (the near cache) before its
+	 * caller learns the outcome: on success, on an error reply and on a timeout (the
+	 * command may still be applied later). No write path can forget to invalidate.
+	 */
+	@Test
+	void writes_tellTheListenerBeforeTheCallerLearnsTheOutcome_alsoOnFailureAndTimeout() throws Exception {
+		List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+		RedisDoor door = new RedisDoor(this.factory, (key) -> heard.add(new String(key, StandardCharsets.UTF_8)));
+		byte[] counter = bytes("native:counter");
+		List<java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>>> writes = List.of(
+				() -> door.set(KEY, VALUE, 60_000, SetCondition.upsert()), () -> door.pExpire(KEY, 60_000),
+				() -> door.pExpireAt(KEY, System.currentTimeMillis() + 60_000), () -> door.persist(KEY),
+				() -> door.incrBy(counter, 1), () -> door.decrBy(counter, 1), () -> door.incrByFloat(counter, 1.5),
+				() -> door.eval(LuaScripts.INCREMENT_WITH_TTL, bytes("native:window"), bytes("1"), bytes("1000")),
+				() -> door.rename(KEY, bytes("native:renamed")), () -> door.unlink(bytes("native:renamed")));
+		for (java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> write : writes) {
+			heard.clear();
+			door.await(write.get());
+			assertThat(heard).as("told before await returned").isNotEmpty();
+		}
+		// an error reply: INCRBY on a value that is not an integer
+		heard.clear();
+		door.await(door.set(KEY, VALUE, 60_000, SetCondition.upsert()));
+		heard.clear();
+		assertThat(catchThrowable(() -> door.await(door.incrBy(KEY, 1)))).isInstanceOf(DataAccessException.class);
+		assertThat(heard).containsExactly("native:key");
+		// a timeout: the command may be applied once the server answers again
+		signal("-STOP");
+		heard.clear();
+		assertThat(catchThrowable(() -> door.await(door.set(KEY, VALUE, 60_000, SetCondition.upsert()))))
+			.isInstanceOf(QueryTimeoutException.class);
+		signal("-CONT");
+		assertThat(heard).containsExactly("native:key");
+	}
+
 	@Test
 	void stalledServer_timesOutAsThroughTheFactory() throws Exception {
 		this.calls.set(KEY, VALUE, 60_000, SetCondition.upsert());
