@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param defaultTtl time to live of values written without one (and with
  * {@link Duration#ZERO}); positive, or {@link Cache#NO_EXPIRY}
- * @param keyPrefix namespace of every key, without trailing {@code :}; {@code ""} for
- * none
+ * @param keyPrefix namespace of every key, without {@code :} at either end and without
+ * whitespace or control characters; {@code ""} for none
  * @param serializer how values are written and read
  * @param lockWait how long {@link Cache#withLock} waits for a lock; zero or positive
  * @param lockRetryInterval pause between two attempts to acquire a lock; positive
@@ -58,6 +58,7 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 			Arguments.require(!keyPrefix.isBlank(), "keyPrefix must not be blank: '%s'", keyPrefix);
 			Arguments.require(!keyPrefix.startsWith(":") && !keyPrefix.endsWith(":"),
 					"keyPrefix must not start or end with ':': '%s'", keyPrefix);
+			Arguments.requireNoSpaceOrControl(keyPrefix, "keyPrefix");
 		}
 		return keyPrefix;
 	}

@@ -198,8 +198,8 @@ final class AnnotatedMethodCache implements EmbeddedValueResolverAware {
 					+ " without expiry, and the age of an entry is read from its remaining TTL");
 		}
 		if (refreshAfter.compareTo(effectiveTtl) >= 0) {
-			problems.fail("refreshAfter", value,
-					"must be shorter than the TTL, " + effectiveTtl + (ttl.isZero() ? " (app.cache.default-ttl)" : ""));
+			problems.fail("refreshAfter", value, "must be shorter than the TTL, " + CacheSettings.simple(effectiveTtl)
+					+ (ttl.isZero() ? " (app.cache.default-ttl)" : ""));
 		}
 		return refreshAfter;
 	}

@@ -1,6 +1,8 @@
 package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -14,6 +16,7 @@ import io.github.saasframework.cache.RedisCache;
 import io.github.saasframework.cache.RememberPolicy;
 import io.github.saasframework.cache.serializer.CacheSerializer;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.unit.DataSize;
 
@@ -29,6 +32,9 @@ final class CacheSettings {
 	private static final String POSITIVE_DURATION = "a positive duration such as 500ms, 30s, 10m or 1h";
 
 	private static final String DURATION = "zero or a positive duration such as 500ms, 30s or 10m";
+
+	private static final List<ChronoUnit> SIMPLE_UNITS = List.of(ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES,
+			ChronoUnit.SECONDS, ChronoUnit.MILLIS, ChronoUnit.MICROS);
 
 	private CacheSettings() {
 	}
@@ -49,7 +55,8 @@ final class CacheSettings {
 		CacheConfig.Builder builder = CacheConfig.builder().serializer(serializer);
 		set("app.cache.default-ttl", properties.getDefaultTtl(), builder::defaultTtl, POSITIVE_DURATION);
 		set("app.cache.key-prefix", properties.getKeyPrefix(), builder::keyPrefix,
-				"a namespace such as 'myapp' or 'myapp:v2' (no ':' at either end), or empty for none");
+				"a namespace such as 'myapp' or 'myapp:v2' (no ':' at either end, no whitespace or control"
+						+ " characters), or empty for none");
 		RedisCacheProperties.Lock lock = properties.getLock();
 		set("app.cache.lock.default-wait", lock.getDefaultWait(), builder::lockWait, DURATION);
 		set("app.cache.lock.retry-interval", lock.getRetryInterval(), builder::lockRetryInterval, POSITIVE_DURATION);
@@ -111,8 +118,8 @@ final class CacheSettings {
 				set(property + "refresh-after", refreshAfter, (value) -> {
 					positive(value);
 					if (entryTtl == null || value.compareTo(entryTtl) >= 0) {
-						throw new IllegalArgumentException(
-								"refreshAfter must be shorter than the cache's TTL (" + entryTtl + "): " + value);
+						throw new IllegalArgumentException("refreshAfter must be shorter than the cache's TTL ("
+								+ simple(entryTtl) + "): " + simple(value));
 					}
 					policy.set(policy.get().refreshAfter(value));
 				}, "a positive duration shorter than the cache's ttl (or app.cache.default-ttl), such as 4m for a 5m ttl");
@@ -152,8 +159,73 @@ final class CacheSettings {
 		}
 	}
 
-	private static Object display(Object value) {
-		return (value == null) ? "null" : value;
+	/**
+	 * A value as the user would have written it: a duration in Spring Boot's simple style
+	 * ({@code -5s} rather than {@code PT-5S}), a string with control characters escaped
+	 * (so a value can never forge a line of the failure report).
+	 */
+	static String display(Object value) {
+		if (value == null) {
+			return "null";
+		}
+		if (value instanceof Duration duration) {
+			return simple(duration);
+		}
+		return (value instanceof String text) ? escape(text) : String.valueOf(value);
+	}
+
+	/**
+	 * A duration in Spring Boot's simple style, in the largest unit that states it
+	 * exactly: {@code -5s}, {@code 90s}, {@code 10m}, {@code 1500ms}.
+	 */
+	static String simple(Duration duration) {
+		if (duration.isZero()) {
+			return "0s";
+		}
+		try {
+			for (ChronoUnit unit : SIMPLE_UNITS) {
+				if (isMultipleOf(duration, unit)) {
+					return DurationStyle.SIMPLE.print(duration, unit);
+				}
+			}
+			return DurationStyle.SIMPLE.print(duration, ChronoUnit.NANOS);
+		}
+		catch (ArithmeticException ex) {
+			// beyond what a long counts in the unit (Cache.NO_EXPIRY, say)
+			return duration.toString();
+		}
+	}
+
+	private static boolean isMultipleOf(Duration duration, ChronoUnit unit) {
+		Duration step = unit.getDuration();
+		if (step.getNano() == 0) {
+			return duration.getNano() == 0 && duration.getSeconds() % step.getSeconds() == 0;
+		}
+		// below a second: the nanosecond part decides (whole seconds are multiples)
+		return duration.getNano() % step.getNano() == 0;
+	}
+
+	private static String escape(String text) {
+		StringBuilder escaped = new StringBuilder(text.length());
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '\n') {
+				escaped.append("\\n");
+			}
+			else if (c == '\r') {
+				escaped.append("\\r");
+			}
+			else if (c == '\t') {
+				escaped.append("\\t");
+			}
+			else if (Character.isISOControl(c)) {
+				escaped.append(String.format("\\u%04x", (int) c));
+			}
+			else {
+				escaped.append(c);
+			}
+		}
+		return escaped.toString();
 	}
 
 	/**
