@@ -7,6 +7,7 @@ import java.util.Set;
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.CacheMetricsRecorder;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -39,6 +40,11 @@ import org.springframework.core.env.Environment;
  * metadata reads back as the method's type). An application with a
  * {@code CachingConfigurer} of its own returns the {@code redisCacheResolver} bean from
  * its {@code cacheResolver()} to keep that typing.
+ * <p>
+ * Spring Boot's {@code CacheManagerCustomizer} beans are applied to the
+ * {@code CacheManager}, and, with Actuator, its caches are listed by the {@code caches}
+ * endpoint (the starter brings Spring Boot's {@code spring-boot-cache} module, which
+ * holds both).
  *
  * @since 0.2.0
  */
@@ -57,7 +63,7 @@ public final class SpringCacheAutoConfiguration {
 
 	@Bean
 	RedisSpringCacheManager cacheManager(Cache cache, RedisCacheProperties properties, Environment environment,
-			ObjectProvider<CacheMetricsRecorder> metricsRecorder) {
+			ObjectProvider<CacheMetricsRecorder> metricsRecorder, BeanFactory beanFactory) {
 		Set<String> names = new LinkedHashSet<>(Binder.get(environment)
 			.bind("spring.cache.cache-names", Bindable.listOf(String.class))
 			.orElse(List.of()));
@@ -68,8 +74,10 @@ public final class SpringCacheAutoConfiguration {
 		CacheMetricsRecorder recorder = metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE);
 		RedisSpringCacheManager.CacheNameListener listener = (recorder instanceof MicrometerCacheMetricsRecorder meters)
 				? meters::tagPrefixAs : RedisSpringCacheManager.CacheNameListener.NONE;
-		return new RedisSpringCacheManager(cache, (name) -> CacheSettings.policy(name, properties), names,
+		RedisSpringCacheManager cacheManager = new RedisSpringCacheManager(cache,
+				(name) -> CacheSettings.policy(name, properties), names,
 				new SpringCacheFailures(properties.getRemember().isFailOpen(), recorder), listener);
+		return BootCacheManagerCustomizers.customize(cacheManager, beanFactory);
 	}
 
 	@Bean
