@@ -1,10 +1,15 @@
 package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
 import io.github.saasframework.cache.testsupport.RedisServerProcess;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.lettuce.core.resource.Transports;
+import io.netty.channel.EventLoopGroup;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,6 +71,23 @@ class ConnectionLifecycleTests {
 				assertThat(cache.get("k", String.class)).hasValue("v");
 			});
 		assertThat(output.getAll()).doesNotContain("Connection is already closed");
+	}
+
+	/**
+	 * The reference the starter holds to the event loops does not outlive the context.
+	 */
+	@Test
+	void theClientsEventLoopsTerminateWithTheContext() {
+		EventLoopGroup[] group = new EventLoopGroup[1];
+		this.contextRunner.withBean(DataRedisConnectionDetails.class, TestRedis::connectionDetails).run((context) -> {
+			context.getBean(Cache.class).set("k", "v");
+			EventLoopGroupProvider provider = context.getBean(ClientResources.class).eventLoopGroupProvider();
+			// a look at the group the client uses, without changing its reference count
+			group[0] = provider.allocate(Transports.eventLoopGroupClass());
+			provider.release(group[0], 0, 0, TimeUnit.SECONDS);
+			assertThat(group[0].isShuttingDown()).isFalse();
+		});
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(group[0]::isTerminated);
 	}
 
 	@Test
