@@ -3,9 +3,11 @@ package io.github.saasframework.cache.autoconfigure;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.CacheObserver;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -63,7 +65,8 @@ public final class SpringCacheAutoConfiguration {
 
 	@Bean
 	RedisSpringCacheManager cacheManager(Cache cache, RedisCacheProperties properties, Environment environment,
-			ObjectProvider<CacheMetricsRecorder> metricsRecorder, BeanFactory beanFactory) {
+			ObjectProvider<CacheMetricsRecorder> metricsRecorder, ObjectProvider<CacheObserver> observer,
+			BeanFactory beanFactory) {
 		Set<String> names = new LinkedHashSet<>(Binder.get(environment)
 			.bind("spring.cache.cache-names", Bindable.listOf(String.class))
 			.orElse(List.of()));
@@ -72,8 +75,14 @@ public final class SpringCacheAutoConfiguration {
 		// naming its property
 		properties.getCaches().keySet().forEach((name) -> CacheSettings.policy(name, properties));
 		CacheMetricsRecorder recorder = metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE);
-		RedisSpringCacheManager.CacheNameListener listener = (recorder instanceof MicrometerCacheMetricsRecorder meters)
-				? meters::tagPrefixAs : RedisSpringCacheManager.CacheNameListener.NONE;
+		// the meters and the observations of a Spring cache are tagged with its name
+		List<RedisSpringCacheManager.CacheNameListener> listeners = Stream
+			.of(recorder, observer.getIfUnique(() -> CacheObserver.NONE))
+			.filter(RedisSpringCacheManager.CacheNameListener.class::isInstance)
+			.map(RedisSpringCacheManager.CacheNameListener.class::cast)
+			.toList();
+		RedisSpringCacheManager.CacheNameListener listener = (name, prefix) -> listeners
+			.forEach((each) -> each.cacheCreated(name, prefix));
 		RedisSpringCacheManager cacheManager = new RedisSpringCacheManager(cache,
 				(name) -> CacheSettings.policy(name, properties), names,
 				new SpringCacheFailures(properties.getRemember().isFailOpen(), recorder), listener);
