@@ -134,11 +134,7 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 			Arguments.require(!keyPrefix.isBlank(), "keyPrefix must not be blank: '%s'", keyPrefix);
 			Arguments.require(!keyPrefix.startsWith(":") && !keyPrefix.endsWith(":"),
 					"keyPrefix must not start or end with ':': '%s'", keyPrefix);
-			for (int i = 0; i < keyPrefix.length(); i++) {
-				char c = keyPrefix.charAt(i);
-				Arguments.require(!Character.isWhitespace(c) && !Character.isISOControl(c),
-						"keyPrefix must not contain whitespace or control characters: %s", Arguments.quote(keyPrefix));
-			}
+			Arguments.requireNoSpaceOrControl(keyPrefix, "keyPrefix");
 		}
 		return keyPrefix;
 	}

@@ -34,6 +34,22 @@ public final class Arguments {
 		return value;
 	}
 
+	/**
+	 * A name that becomes part of every Redis key (a key prefix): no whitespace
+	 * (including no-break spaces) and no control characters, which no one can see or type
+	 * in a configuration file and which split keys in {@code redis-cli} and in logs.
+	 */
+	public static String requireNoSpaceOrControl(String value, String name) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)) {
+				throw new IllegalArgumentException(
+						name + " must not contain whitespace or control characters: " + quote(value));
+			}
+		}
+		return value;
+	}
+
 	/** A TTL where {@link Duration#ZERO} means the default: not null, not negative. */
 	public static Duration requireTtl(@Nullable Duration ttl, String name) {
 		requireNonNull(ttl, name);

@@ -1,6 +1,8 @@
 package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -14,6 +16,7 @@ import io.github.saasframework.cache.RememberPolicy;
 import io.github.saasframework.cache.interceptor.InvalidCacheConfigurationException;
 import io.github.saasframework.cache.serializer.CacheSerializer;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.unit.DataSize;
 
@@ -52,7 +55,8 @@ final class CacheSettings {
 		CacheConfig.Builder builder = CacheConfig.builder().serializer(serializer);
 		set("app.cache.default-ttl", properties.getDefaultTtl(), builder::defaultTtl, POSITIVE_DURATION);
 		set("app.cache.key-prefix", properties.getKeyPrefix(), builder::keyPrefix,
-				"a namespace such as 'myapp' or 'myapp:v2' (no ':' at either end), or empty for none");
+				"a namespace such as 'myapp' or 'myapp:v2' (no ':' at either end, no whitespace or control"
+						+ " characters), or empty for none");
 		RedisCacheProperties.Lock lock = properties.getLock();
 		set("app.cache.lock.default-wait", lock.getDefaultWait(), builder::lockWait, DURATION);
 		set("app.cache.lock.retry-interval", lock.getRetryInterval(), builder::lockRetryInterval, POSITIVE_DURATION);
@@ -145,8 +149,46 @@ final class CacheSettings {
 		}
 	}
 
-	private static Object display(Object value) {
-		return (value == null) ? "null" : value;
+	/**
+	 * A value as the user would have written it: a duration in Spring Boot's simple style
+	 * ({@code -5s} rather than {@code PT-5S}), a string with control characters escaped
+	 * (so a value can never forge a line of the failure report).
+	 */
+	static String display(Object value) {
+		if (value == null) {
+			return "null";
+		}
+		if (value instanceof Duration duration) {
+			return simple(duration);
+		}
+		return (value instanceof String text) ? escape(text) : String.valueOf(value);
+	}
+
+	static String simple(Duration duration) {
+		return InvalidCacheConfigurationException.display(duration);
+	}
+
+	private static String escape(String text) {
+		StringBuilder escaped = new StringBuilder(text.length());
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '\n') {
+				escaped.append("\\n");
+			}
+			else if (c == '\r') {
+				escaped.append("\\r");
+			}
+			else if (c == '\t') {
+				escaped.append("\\t");
+			}
+			else if (Character.isISOControl(c)) {
+				escaped.append(String.format("\\u%04x", (int) c));
+			}
+			else {
+				escaped.append(c);
+			}
+		}
+		return escaped.toString();
 	}
 
 	/**

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records what a {@code RedisCache} does as Micrometer meters, named the way Micrometer's
@@ -20,9 +21,12 @@ import io.micrometer.core.instrument.Timer;
  * prefix. The meters of a prefix are registered by {@link #registerMeters(String)} (the
  * auto-configuration does so for the configured prefix, so every meter, even
  * {@code cache.fail.open}, is visible from startup) or on its first recorded call, and
- * kept, so the recording path is one map lookup and an increment. Thread-safe.
+ * kept, so the recording path is one map lookup and an increment. The
+ * {@code cache.near.*} meters exist only for a cache with a near cache. A cache of
+ * Spring's cache abstraction is tagged with its name ({@link #cacheCreated}).
+ * Thread-safe.
  */
-final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
+final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder, CacheNameListener {
 
 	/** Value of the {@code cache} tag for a cache without prefix. */
 	static final String NO_PREFIX_TAG = "(none)";
@@ -59,7 +63,8 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 	 * prefix: a cache of Spring's cache abstraction is tagged with its name, as Spring
 	 * Boot tags cache meters. Takes effect for meters not registered yet.
 	 */
-	void tagPrefixAs(String cacheName, String prefix) {
+	@Override
+	public void cacheCreated(String cacheName, String prefix) {
 		this.cacheNames.put(prefix, cacheName);
 	}
 
@@ -129,24 +134,29 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 	@Override
 	public void recordNearCacheGets(String prefix, int hits, int misses) {
-		Meters meters = meters(prefix);
+		NearMeters near = meters(prefix).near();
 		if (hits > 0) {
-			meters.nearHits.increment(hits);
+			near.hits.increment(hits);
 		}
 		if (misses > 0) {
-			meters.nearMisses.increment(misses);
+			near.misses.increment(misses);
 		}
 	}
 
 	@Override
 	public void recordNearCacheInvalidations(String prefix, long count) {
 		if (count > 0) {
-			meters(prefix).nearInvalidations.increment(count);
+			meters(prefix).near().invalidations.increment(count);
 		}
 	}
 
+	/**
+	 * Called when a near cache is created: its meters exist from then on (and only for a
+	 * cache that has a near cache).
+	 */
 	@Override
 	public void bindNearCacheSize(String prefix, LongSupplier size) {
+		meters(prefix).near();
 		Gauge.builder("cache.near.size", size, (supplier) -> supplier.getAsLong())
 			.description("The number of entries the near cache holds in process memory")
 			.tags(Tags.of("cache", cacheTag(prefix)))
@@ -209,12 +219,6 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 		final Counter hits;
 
-		final Counter nearHits;
-
-		final Counter nearMisses;
-
-		final Counter nearInvalidations;
-
 		final Counter misses;
 
 		final Counter puts;
@@ -241,8 +245,16 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 		final Counter refreshesSkipped;
 
+		private final MeterRegistry registry;
+
+		private final Tags tags;
+
+		private volatile @Nullable NearMeters near;
+
 		Meters(MeterRegistry registry, String cacheTag) {
+			this.registry = registry;
 			Tags tags = Tags.of("cache", cacheTag);
+			this.tags = tags;
 			this.hits = gets(registry, tags, "hit");
 			this.misses = gets(registry, tags, "miss");
 			this.puts = Counter.builder("cache.puts")
@@ -269,27 +281,27 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 			this.refreshesSucceeded = refreshes(registry, tags, "success");
 			this.refreshesFailed = refreshes(registry, tags, "failure");
 			this.refreshesSkipped = refreshes(registry, tags, "skipped");
-			this.nearHits = nearGets(registry, tags, "hit");
-			this.nearMisses = nearGets(registry, tags, "miss");
-			this.nearInvalidations = Counter.builder("cache.near.invalidations")
-				.description("Entries removed from the near cache because Redis reported a change, or because"
-						+ " it was emptied (flush, lost tracking connection, topology change)")
-				.tags(tags)
-				.register(registry);
+		}
+
+		/**
+		 * The near cache's meters, registered when the first near cache of the prefix is
+		 * created or records: none without a near cache.
+		 */
+		NearMeters near() {
+			NearMeters found = this.near;
+			if (found == null) {
+				// a race registers the same meters twice: Micrometer returns the same
+				// ones
+				found = new NearMeters(this.registry, this.tags);
+				this.near = found;
+			}
+			return found;
 		}
 
 		private static Counter refreshes(MeterRegistry registry, Tags tags, String result) {
 			return Counter.builder("cache.refreshes")
 				.description("Refresh-ahead reloads by outcome: success, failure (the old value is kept), or"
 						+ " skipped because the reload pool was full")
-				.tags(tags)
-				.tag("result", result)
-				.register(registry);
-		}
-
-		private static Counter nearGets(MeterRegistry registry, Tags tags, String result) {
-			return Counter.builder("cache.near.gets")
-				.description("Reads the near cache answered from process memory (hit) or sent to Redis (miss)")
 				.tags(tags)
 				.tag("result", result)
 				.register(registry);
@@ -323,6 +335,35 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 		private static Timer lockWait(MeterRegistry registry, Tags tags, String result) {
 			return Timer.builder("cache.lock.wait")
 				.description("Time spent waiting for a lock, by outcome")
+				.tags(tags)
+				.tag("result", result)
+				.register(registry);
+		}
+
+	}
+
+	/** The meters of the near cache of one prefix. */
+	private static final class NearMeters {
+
+		final Counter hits;
+
+		final Counter misses;
+
+		final Counter invalidations;
+
+		NearMeters(MeterRegistry registry, Tags tags) {
+			this.hits = gets(registry, tags, "hit");
+			this.misses = gets(registry, tags, "miss");
+			this.invalidations = Counter.builder("cache.near.invalidations")
+				.description("Entries removed from the near cache because Redis reported a change, or because"
+						+ " it was emptied (flush, lost tracking connection, topology change)")
+				.tags(tags)
+				.register(registry);
+		}
+
+		private static Counter gets(MeterRegistry registry, Tags tags, String result) {
+			return Counter.builder("cache.near.gets")
+				.description("Reads the near cache answered from process memory (hit) or sent to Redis (miss)")
 				.tags(tags)
 				.tag("result", result)
 				.register(registry);

@@ -1,5 +1,8 @@
 package io.github.saasframework.cache.autoconfigure;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
 import io.github.saasframework.cache.CacheObserver;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -9,12 +12,13 @@ import io.micrometer.observation.ObservationRegistry;
  * {@value #NAME} (a trace span {@code cache get|remember|lock} with a tracer, a timer
  * with a meter handler), opened in scope on the caller's thread, so that what the loader
  * of a {@code remember} miss does is recorded as its child. Low-cardinality key-values
- * only: {@code cache} (the prefix, {@value #NO_PREFIX} for none, as in the meters),
- * {@code operation} and {@code result} ({@code error} when the operation threw); never a
- * key or a value. When the registry has no handler Micrometer hands out its no-op
- * observation, so the cost is one check per call.
+ * only: {@code cache} (as in the meters: the prefix, {@value #NO_PREFIX} for none, the
+ * cache's name for a cache of Spring's cache abstraction), {@code operation} and
+ * {@code result} ({@code error} when the operation threw); never a key or a value. When
+ * the registry has no handler Micrometer hands out its no-op observation, so the cost is
+ * one check per call.
  */
-final class MicrometerCacheObserver implements CacheObserver {
+final class MicrometerCacheObserver implements CacheObserver, CacheNameListener {
 
 	/** Name of the observations. */
 	static final String NAME = "cache.operation";
@@ -24,8 +28,22 @@ final class MicrometerCacheObserver implements CacheObserver {
 
 	private final ObservationRegistry registry;
 
+	/**
+	 * The {@code cache} value of prefixes that are caches of Spring's cache abstraction.
+	 */
+	private final ConcurrentMap<String, String> cacheNames = new ConcurrentHashMap<>();
+
 	MicrometerCacheObserver(ObservationRegistry registry) {
 		this.registry = registry;
+	}
+
+	/**
+	 * Tags the observations of {@code prefix} with {@code cache=<cacheName>}, as the
+	 * meters of that cache are tagged.
+	 */
+	@Override
+	public void cacheCreated(String cacheName, String prefix) {
+		this.cacheNames.put(prefix, cacheName);
 	}
 
 	@Override
@@ -35,11 +53,19 @@ final class MicrometerCacheObserver implements CacheObserver {
 			return Observed.NONE;
 		}
 		observation.contextualName("cache " + operation.value())
-			.lowCardinalityKeyValue("cache", prefix.isEmpty() ? NO_PREFIX : prefix)
+			.lowCardinalityKeyValue("cache", cacheTag(prefix))
 			.lowCardinalityKeyValue("operation", operation.value())
 			.lowCardinalityKeyValue("result", "error")
 			.start();
 		return new ScopedObservation(observation, observation.openScope());
+	}
+
+	private String cacheTag(String prefix) {
+		String cacheName = this.cacheNames.get(prefix);
+		if (cacheName != null) {
+			return cacheName;
+		}
+		return prefix.isEmpty() ? NO_PREFIX : prefix;
 	}
 
 	/** One started observation and its scope on the caller's thread. */

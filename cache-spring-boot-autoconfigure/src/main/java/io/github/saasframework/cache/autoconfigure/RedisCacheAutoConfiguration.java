@@ -23,10 +23,12 @@ import org.springframework.aop.Advisor;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -92,6 +94,14 @@ public final class RedisCacheAutoConfiguration {
 		return CacheSettings.create(connectionFactory, properties, serializer,
 				metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE),
 				observer.getIfUnique(() -> CacheObserver.NONE), customizers.orderedStream());
+	}
+
+	@Bean
+	@ConditionalOnBean(name = "redisCache", value = RedisCache.class)
+	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
+	RedisCacheLifecycle redisCacheLifecycle(RedisConnectionFactory connectionFactory,
+			@Qualifier("redisCache") RedisCache redisCache) {
+		return new RedisCacheLifecycle(connectionFactory, redisCache);
 	}
 
 	@Bean

@@ -16,10 +16,15 @@ import org.springframework.util.unit.DataSize;
  * Configuration properties of the Redis cache, bound to {@code app.cache.*}. Users may
  * inject this bean to read the effective settings. Not thread-safe while being bound;
  * read-only afterwards by convention.
+ * <p>
+ * An {@code app.cache.*} property that this class does not bind (a misspelt key) fails
+ * the startup ({@code ignoreUnknownFields = false}), reported with the closest known name
+ * by {@link UnknownCachePropertyFailureAnalyzer}, rather than silently leaving the
+ * setting at its default.
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("app.cache")
+@ConfigurationProperties(prefix = "app.cache", ignoreUnknownFields = false)
 public class RedisCacheProperties {
 
 	/** The core's defaults: the one source of every default below. */
@@ -56,7 +61,7 @@ public class RedisCacheProperties {
 
 	/**
 	 * Largest serialized value a write accepts; a larger one is refused before anything
-	 * is sent. Empty or 0 for no limit.
+	 * is sent. 0 for no limit.
 	 */
 	private DataSize maxValueSize = DataSize.ofBytes(CORE.maxValueBytes());
 

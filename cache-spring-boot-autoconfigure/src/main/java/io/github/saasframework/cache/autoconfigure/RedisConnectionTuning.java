@@ -3,12 +3,15 @@ package io.github.saasframework.cache.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.Transports;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
@@ -44,6 +47,31 @@ class RedisConnectionTuning {
 		};
 	}
 
+	/**
+	 * Keeps the event loops of Boot's Lettuce client until Boot shuts its
+	 * {@link ClientResources} down. Lettuce arms a handshake timeout on the resources'
+	 * timer for every connection attempt and does not disarm it when the connect is
+	 * refused; up to the connect timeout later it fires and closes the channel on the
+	 * channel's event loop. The connection factory shuts its client down when the context
+	 * stops, which releases the event loops; Boot shuts the resources (timer first) down
+	 * only when beans are destroyed. A timeout firing in between (Redis down: an attempt
+	 * at every reconnect) found its event loop terminated, and Netty logged "Failed to
+	 * submit a listener notification task. Event loop shut down?" at ERROR. With one more
+	 * reference held here, the resources' own shutdown, which stops the timer before the
+	 * event loops, is the one that terminates them.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(name = "cacheEventLoopKeeper")
+	SmartInitializingSingleton cacheEventLoopKeeper(
+			@Qualifier("lettuceClientResources") ObjectProvider<ClientResources> clientResources) {
+		return () -> {
+			ClientResources resources = clientResources.getIfAvailable();
+			if (resources != null) {
+				resources.eventLoopGroupProvider().allocate(Transports.eventLoopGroupClass());
+			}
+		};
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(name = "cacheConnectionWarmUp")
 	SmartInitializingSingleton cacheConnectionWarmUp(ObjectProvider<RedisConnectionFactory> connectionFactory) {
@@ -65,7 +93,7 @@ class RedisConnectionTuning {
 			connection.ping();
 		}
 		catch (RuntimeException ex) {
-			logger.info("Redis was not reachable right after startup; the cache connects on first use: " + ex);
+			logger.warn("Redis was not reachable at startup; the cache connects on first use: " + ex);
 		}
 	}
 

@@ -3,11 +3,14 @@ package io.github.saasframework.cache.autoconfigure;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.CacheMetricsRecorder;
+import io.github.saasframework.cache.CacheObserver;
 import io.github.saasframework.cache.spring.RedisSpringCacheManager;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -43,6 +46,11 @@ import org.springframework.core.env.Environment;
  * An application with a {@code CachingConfigurer} of its own returns the
  * {@code redisCacheResolver} and {@code redisCacheErrorHandler} beans from it to keep
  * both.
+ * <p>
+ * Spring Boot's {@code CacheManagerCustomizer} beans are applied to the
+ * {@code CacheManager}, and, with Actuator, its caches are listed by the {@code caches}
+ * endpoint (the starter brings Spring Boot's {@code spring-boot-cache} module, which
+ * holds both).
  *
  * @since 0.2.0
  */
@@ -61,7 +69,8 @@ public final class SpringCacheAutoConfiguration {
 
 	@Bean
 	RedisSpringCacheManager cacheManager(Cache cache, RedisCacheProperties properties, Environment environment,
-			ObjectProvider<CacheMetricsRecorder> metricsRecorder) {
+			ObjectProvider<CacheMetricsRecorder> metricsRecorder, ObjectProvider<CacheObserver> observer,
+			BeanFactory beanFactory) {
 		Set<String> names = new LinkedHashSet<>(Binder.get(environment)
 			.bind("spring.cache.cache-names", Bindable.listOf(String.class))
 			.orElse(List.of()));
@@ -70,13 +79,17 @@ public final class SpringCacheAutoConfiguration {
 		// naming its property
 		properties.getCaches().keySet().forEach((name) -> CacheSettings.policy(name, properties));
 		CacheMetricsRecorder recorder = metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE);
-		RedisSpringCacheManager.Builder builder = RedisSpringCacheManager.builder(cache)
+		// the meters and the observations of a Spring cache are tagged with its name
+		List<CacheNameListener> listeners = Stream.of(recorder, observer.getIfUnique(() -> CacheObserver.NONE))
+			.filter(CacheNameListener.class::isInstance)
+			.map(CacheNameListener.class::cast)
+			.toList();
+		RedisSpringCacheManager cacheManager = RedisSpringCacheManager.builder(cache)
 			.policies((name) -> CacheSettings.policy(name, properties))
-			.initialCacheNames(names);
-		if (recorder instanceof MicrometerCacheMetricsRecorder meters) {
-			builder.cacheCreatedListener(meters::tagPrefixAs);
-		}
-		return builder.build();
+			.initialCacheNames(names)
+			.cacheCreatedListener((name, prefix) -> listeners.forEach((each) -> each.cacheCreated(name, prefix)))
+			.build();
+		return BootCacheManagerCustomizers.customize(cacheManager, beanFactory);
 	}
 
 	@Bean

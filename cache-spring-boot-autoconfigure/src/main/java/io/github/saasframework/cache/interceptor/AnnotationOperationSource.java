@@ -209,7 +209,8 @@ public final class AnnotationOperationSource implements EmbeddedValueResolverAwa
 			problems.fail("refreshAfter", value, entryTtl.equals(Cache.NO_EXPIRY)
 					? "needs a TTL: ttl is empty and app.cache.default-ttl stores without expiry, and the age of"
 							+ " an entry is read from its remaining TTL"
-					: "must be shorter than the TTL, " + entryTtl + (fromDefault ? " (app.cache.default-ttl)" : ""));
+					: "must be shorter than the TTL, " + InvalidCacheConfigurationException.display(entryTtl)
+							+ (fromDefault ? " (app.cache.default-ttl)" : ""));
 			return refreshing;
 		}
 	}

@@ -1,5 +1,11 @@
 package io.github.saasframework.cache.interceptor;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.springframework.boot.convert.DurationStyle;
+
 /**
  * An {@code app.cache.*} property or a cache annotation attribute that the library cannot
  * use, found at startup. the starter's failure analyzer turns it into Spring Boot's
@@ -84,6 +90,42 @@ public final class InvalidCacheConfigurationException extends IllegalStateExcept
 	 */
 	public String validForms() {
 		return this.validForms;
+	}
+
+	private static final List<ChronoUnit> SIMPLE_UNITS = List.of(ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES,
+			ChronoUnit.SECONDS, ChronoUnit.MILLIS, ChronoUnit.MICROS);
+
+	/**
+	 * A duration as a user writes it in properties and annotations, in Boot's simple
+	 * style ({@code -5s}, {@code 1500ms}, {@code 0s}), not {@code PT-5S}.
+	 * @param duration the duration
+	 * @return its text
+	 */
+	public static String display(Duration duration) {
+		if (duration.isZero()) {
+			return "0s";
+		}
+		try {
+			for (ChronoUnit unit : SIMPLE_UNITS) {
+				if (isMultipleOf(duration, unit)) {
+					return DurationStyle.SIMPLE.print(duration, unit);
+				}
+			}
+			return DurationStyle.SIMPLE.print(duration, ChronoUnit.NANOS);
+		}
+		catch (ArithmeticException ex) {
+			// beyond what a long counts in the unit (Cache.NO_EXPIRY, say)
+			return duration.toString();
+		}
+	}
+
+	private static boolean isMultipleOf(Duration duration, ChronoUnit unit) {
+		Duration step = unit.getDuration();
+		if (step.getNano() == 0) {
+			return duration.getNano() == 0 && duration.getSeconds() % step.getSeconds() == 0;
+		}
+		// below a second: the nanosecond part decides (whole seconds are multiples)
+		return duration.getNano() % step.getNano() == 0;
 	}
 
 }

@@ -50,6 +50,38 @@ class CacheObservationTests {
 				RedisCacheAutoConfiguration.class))
 		.withBean(DataRedisConnectionDetails.class, TestRedis::connectionDetails);
 
+	/**
+	 * Issue 24: for a Spring cache {@code cache.gets} tagged the cache {@code books}
+	 * while {@code cache.operation} tagged it {@code <key-prefix>:books}. Both now use
+	 * the cache's name, as Spring Boot tags the meters of the caches it binds.
+	 */
+	@Test
+	void aSpringCacheIsTaggedWithItsNameByObservationsAsByMeters() {
+		TestObservationRegistry registry = TestObservationRegistry.create();
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(SpringCacheAutoConfiguration.class,
+					org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration.class))
+			.withUserConfiguration(SpringCacheAutoConfigurationTests.CachingApplication.class)
+			.withBean(ObservationRegistry.class, () -> registry)
+			.withBean(io.micrometer.core.instrument.MeterRegistry.class,
+					io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+			.withPropertyValues("app.cache.key-prefix=observation-tags")
+			.run((context) -> {
+				org.springframework.cache.CacheManager cacheManager = context
+					.getBean(org.springframework.cache.CacheManager.class);
+				assertThat(cacheManager.getCache("books").get("absent")).isNull();
+				io.micrometer.core.instrument.MeterRegistry meters = context
+					.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+				assertThat(meters.get("cache.gets").tags("cache", "books", "result", "miss").counter().count())
+					.isEqualTo(1);
+				TestObservationRegistryAssert.assertThat(registry)
+					.hasObservationWithNameEqualTo(MicrometerCacheObserver.NAME)
+					.that()
+					.hasLowCardinalityKeyValue("cache", "books")
+					.hasLowCardinalityKeyValue("operation", "get");
+			});
+	}
+
 	@Test
 	void rememberGetAndLockWait_areObserved_loaderSpansAreChildren() {
 		String prefix = "observation-tests";

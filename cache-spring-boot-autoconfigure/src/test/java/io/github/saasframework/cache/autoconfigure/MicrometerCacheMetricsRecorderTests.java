@@ -20,6 +20,31 @@ class MicrometerCacheMetricsRecorderTests {
 	private final MicrometerCacheMetricsRecorder recorder = new MicrometerCacheMetricsRecorder(this.registry);
 
 	@Test
+	void nearCacheMetersExistOnlyOnceANearCacheDoes() {
+		this.recorder.registerMeters("app");
+		this.recorder.recordGets("app", 1, 1);
+		assertThat(this.registry.find("cache.near.gets").meters()).isEmpty();
+		assertThat(this.registry.find("cache.near.invalidations").meters()).isEmpty();
+		this.recorder.bindNearCacheSize("app", () -> 3);
+		assertThat(this.registry.get("cache.near.gets").tags("cache", "app", "result", "hit").counter().count())
+			.isZero();
+		assertThat(this.registry.get("cache.near.invalidations").tags("cache", "app").counter().count()).isZero();
+		assertThat(this.registry.get("cache.near.size").tags("cache", "app").gauge().value()).isEqualTo(3);
+		// a withPrefix namespace of the cache records under its own prefix
+		this.recorder.recordNearCacheGets("app:tenant", 2, 1);
+		assertThat(this.registry.get("cache.near.gets").tags("cache", "app:tenant", "result", "hit").counter().count())
+			.isEqualTo(2);
+	}
+
+	@Test
+	void aSpringCacheIsTaggedWithItsName() {
+		this.recorder.cacheCreated("books", "app:books");
+		this.recorder.recordGets("app:books", 1, 0);
+		assertThat(this.registry.get("cache.gets").tags("cache", "books", "result", "hit").counter().count())
+			.isEqualTo(1);
+	}
+
+	@Test
 	void emptyPrefixIsTaggedReadably() {
 		this.recorder.recordGets("", 2, 1);
 		assertThat(this.registry.get("cache.gets").tags("cache", "(none)", "result", "hit").counter().count())

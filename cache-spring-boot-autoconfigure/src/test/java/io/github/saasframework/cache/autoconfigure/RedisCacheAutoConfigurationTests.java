@@ -338,14 +338,55 @@ class RedisCacheAutoConfigurationTests {
 		});
 	}
 
+	/**
+	 * Issue 24: {@code key-prefix: "has space"} was accepted although a trailing
+	 * {@code :} was refused.
+	 */
+	@Test
+	void keyPrefixWithWhitespaceOrControlCharacterFailsStartupNamingIt() {
+		this.contextRunner.withPropertyValues("app.cache.key-prefix=has space").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new CacheConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).isEqualTo("Invalid value 'has space' for property"
+					+ " 'app.cache.key-prefix':\n\n    Reason: must not contain whitespace or control characters");
+		});
+		this.contextRunner.withPropertyValues("app.cache.key-prefix=line\nbreak").run((context) -> {
+			FailureAnalysis analysis = new CacheConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).startsWith("Invalid value 'line\\nbreak' for property");
+		});
+	}
+
+	/**
+	 * Issue 24: the report echoed {@code PT-5S} where the user wrote {@code -5s}.
+	 */
+	@Test
+	void invalidDurationIsEchoedInBootsSimpleStyle() {
+		this.contextRunner.withPropertyValues("app.cache.remember.null-ttl=-1500ms").run((context) -> {
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("Invalid value '-1500ms' for property 'app.cache.remember.null-ttl'");
+		});
+		this.contextRunner.withPropertyValues("app.cache.lock.retry-interval=-2m").run((context) -> {
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("Invalid value '-2m' for property 'app.cache.lock.retry-interval'");
+		});
+		assertThat(CacheSettings.display(Duration.ofSeconds(-5))).isEqualTo("-5s");
+		assertThat(CacheSettings.display(Duration.ofSeconds(90))).isEqualTo("90s");
+		assertThat(CacheSettings.display(Duration.ofHours(-48))).isEqualTo("-2d");
+		assertThat(CacheSettings.display(Duration.ofMillis(-1500))).isEqualTo("-1500ms");
+		assertThat(CacheSettings.display(Duration.ofNanos(-1500))).isEqualTo("-1500ns");
+		assertThat(CacheSettings.display(Duration.ZERO)).isEqualTo("0s");
+		assertThat(CacheSettings.display(Cache.NO_EXPIRY)).isEqualTo(Cache.NO_EXPIRY.toString());
+	}
+
 	@Test
 	void invalidPropertyEndsInBootsFailureReportNamingThePropertyNotTheJavaField() {
 		this.contextRunner.withPropertyValues("app.cache.default-ttl=-5s").run((context) -> {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = new CacheConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
-			assertThat(analysis.getDescription()).isEqualTo(
-					"Invalid value 'PT-5S' for property 'app.cache.default-ttl':\n\n    Reason: must be positive");
+			assertThat(analysis.getDescription())
+				.isEqualTo("Invalid value '-5s' for property 'app.cache.default-ttl':\n\n    Reason: must be positive");
 			assertThat(analysis.getAction()).isEqualTo(
 					"Update property 'app.cache.default-ttl' to a positive duration such as 500ms, 30s, 10m or 1h.");
 			assertThat(analysis.getDescription()).doesNotContain("defaultTtl");

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -73,6 +74,21 @@ class SpringCacheAutoConfigurationTests {
 			RedisSpringCacheManager manager = context.getBean(RedisSpringCacheManager.class);
 			assertThat(context.getBean(CachingConfigurer.class).cacheResolver()).isSameAs(manager.cacheResolver());
 			assertThat(context.getBean(CachingConfigurer.class).errorHandler()).isSameAs(manager.errorHandler());
+		});
+	}
+
+	/**
+	 * Issue 24: Boot's {@code CacheManagerCustomizer} beans were not applied (Boot's
+	 * {@code CacheAutoConfiguration} backs off for the starter's manager, and its
+	 * customizers bean with it).
+	 */
+	@Test
+	void bootsCacheManagerCustomizersAreAppliedByGenericType() {
+		this.contextRunner.withUserConfiguration(CachingApplication.class, Customizers.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			CacheManager cacheManager = context.getBean(CacheManager.class);
+			assertThat(context.getBean(Customizers.class).customized).containsExactly("first:" + cacheManager,
+					"second:" + cacheManager);
 		});
 	}
 
@@ -527,6 +543,30 @@ class SpringCacheAutoConfigurationTests {
 		@Bean
 		CacheManager cacheManager() {
 			return new ConcurrentMapCacheManager();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Customizers {
+
+		final List<String> customized = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@Bean
+		@org.springframework.core.annotation.Order(2)
+		CacheManagerCustomizer<CacheManager> second() {
+			return (cacheManager) -> this.customized.add("second:" + cacheManager);
+		}
+
+		@Bean
+		@org.springframework.core.annotation.Order(1)
+		CacheManagerCustomizer<org.springframework.cache.support.AbstractCacheManager> first() {
+			return (cacheManager) -> this.customized.add("first:" + cacheManager);
+		}
+
+		@Bean
+		CacheManagerCustomizer<ConcurrentMapCacheManager> otherType() {
+			return (cacheManager) -> this.customized.add("not for this manager type");
 		}
 
 	}

@@ -145,7 +145,7 @@ class CacheAnnotationValidationTests {
 	@Test
 	void refreshAfterNotShorterThanTtlStopsStartup() {
 		assertStartupFailure(RefreshAfterTtl.class, "Invalid @Remember(refreshAfter = \"5m\") on "
-				+ RefreshAfterTtl.class.getName() + ".find(long): must be shorter than the TTL, PT5M");
+				+ RefreshAfterTtl.class.getName() + ".find(long): must be shorter than the TTL, 5m");
 	}
 
 	@Test
@@ -162,7 +162,7 @@ class CacheAnnotationValidationTests {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).hasStackTraceContaining(
 						"Invalid @Remember(refreshAfter = \"90s\") on " + RefreshAfterDefaultTtl.class.getName()
-								+ ".find(long): must be shorter than the TTL, PT1M (app.cache.default-ttl)");
+								+ ".find(long): must be shorter than the TTL, 1m (app.cache.default-ttl)");
 			});
 		this.contextRunner.withBean(RefreshAfterDefaultTtl.class).run((context) -> assertThat(context).hasNotFailed());
 	}
