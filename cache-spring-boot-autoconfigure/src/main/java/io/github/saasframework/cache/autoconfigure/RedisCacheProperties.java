@@ -86,98 +86,50 @@ public class RedisCacheProperties {
 	 */
 	private final Map<String, NamedCache> caches = new LinkedHashMap<>();
 
-	/**
-	 * Whether the auto-configuration is enabled.
-	 * @return {@code true} unless {@code app.cache.enabled=false}
-	 */
 	public boolean isEnabled() {
 		return this.enabled;
 	}
 
-	/**
-	 * Sets whether the auto-configuration is enabled.
-	 * @param enabled whether to enable it
-	 */
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
 	}
 
-	/**
-	 * Time to live of values written without one.
-	 * @return the default TTL
-	 */
 	public Duration getDefaultTtl() {
 		return this.defaultTtl;
 	}
 
-	/**
-	 * Sets the time to live of values written without one.
-	 * @param defaultTtl a positive duration
-	 */
 	public void setDefaultTtl(Duration defaultTtl) {
 		this.defaultTtl = defaultTtl;
 	}
 
-	/**
-	 * Namespace of every key.
-	 * @return the prefix, {@code ""} for none
-	 */
 	public String getKeyPrefix() {
 		return this.keyPrefix;
 	}
 
-	/**
-	 * Sets the namespace of every key.
-	 * @param keyPrefix the prefix without a trailing {@code :}, {@code ""} for none
-	 */
 	public void setKeyPrefix(String keyPrefix) {
 		this.keyPrefix = keyPrefix;
 	}
 
-	/**
-	 * How values are written to Redis.
-	 * @return the serializer type
-	 */
 	public SerializerType getSerializer() {
 		return this.serializer;
 	}
 
-	/**
-	 * Sets how values are written to Redis.
-	 * @param serializer the serializer type
-	 */
 	public void setSerializer(SerializerType serializer) {
 		this.serializer = serializer;
 	}
 
-	/**
-	 * Fraction by which entry TTLs are randomly shortened.
-	 * @return the jitter, 0 for none
-	 */
 	public double getTtlJitter() {
 		return this.ttlJitter;
 	}
 
-	/**
-	 * Sets the fraction by which entry TTLs are randomly shortened.
-	 * @param ttlJitter from 0 (none) to below 1
-	 */
 	public void setTtlJitter(double ttlJitter) {
 		this.ttlJitter = ttlJitter;
 	}
 
-	/**
-	 * Settings of distributed locks.
-	 * @return the lock settings
-	 */
 	public Lock getLock() {
 		return this.lock;
 	}
 
-	/**
-	 * Settings of remember and @Remember.
-	 * @return the remember settings
-	 */
 	public Remember getRemember() {
 		return this.remember;
 	}
@@ -299,18 +251,10 @@ public class RedisCacheProperties {
 
 	}
 
-	/**
-	 * Settings of the Micrometer observations.
-	 * @return the observation settings
-	 */
 	public Observations getObservations() {
 		return this.observations;
 	}
 
-	/**
-	 * Settings of the JSON serializer.
-	 * @return the JSON settings
-	 */
 	public Json getJson() {
 		return this.json;
 	}
@@ -329,18 +273,10 @@ public class RedisCacheProperties {
 		 */
 		private boolean enabled = true;
 
-		/**
-		 * Whether observations are recorded.
-		 * @return {@code true} unless switched off
-		 */
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
-		/**
-		 * Sets whether observations are recorded.
-		 * @param enabled whether to record them
-		 */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}
@@ -360,38 +296,20 @@ public class RedisCacheProperties {
 		 */
 		private boolean goDurations;
 
-		/**
-		 * Whether durations are written as Go writes them.
-		 * @return {@code false} unless switched on
-		 */
 		public boolean isGoDurations() {
 			return this.goDurations;
 		}
 
-		/**
-		 * Sets whether durations are written as Go writes them.
-		 * @param goDurations whether to write integer nanoseconds
-		 */
 		public void setGoDurations(boolean goDurations) {
 			this.goDurations = goDurations;
 		}
 
 	}
 
-	/**
-	 * Settings of the CacheManager of Spring's cache abstraction.
-	 * @return the Spring cache settings
-	 * @since 0.2.0
-	 */
 	public SpringCache getSpringCache() {
 		return this.springCache;
 	}
 
-	/**
-	 * Settings of the caches of Spring's cache abstraction, by cache name.
-	 * @return the settings by cache name
-	 * @since 0.2.0
-	 */
 	public Map<String, NamedCache> getCaches() {
 		return this.caches;
 	}
@@ -410,18 +328,10 @@ public class RedisCacheProperties {
 		 */
 		private boolean enabled = true;
 
-		/**
-		 * Whether the CacheManager is provided.
-		 * @return {@code true} by default
-		 */
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
-		/**
-		 * Sets whether the CacheManager is provided.
-		 * @param enabled whether to provide it
-		 */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}
@@ -454,50 +364,26 @@ public class RedisCacheProperties {
 		 */
 		private @Nullable Duration refreshAfter;
 
-		/**
-		 * Age after which a hit reloads the entry in the background.
-		 * @return the age, {@code null} for never
-		 */
 		public @Nullable Duration getRefreshAfter() {
 			return this.refreshAfter;
 		}
 
-		/**
-		 * Sets the age after which a hit reloads the entry in the background.
-		 * @param refreshAfter a positive duration shorter than the TTL
-		 */
 		public void setRefreshAfter(@Nullable Duration refreshAfter) {
 			this.refreshAfter = refreshAfter;
 		}
 
-		/**
-		 * Time to live of this cache's entries.
-		 * @return the TTL, {@code null} for {@code app.cache.default-ttl}
-		 */
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
 
-		/**
-		 * Sets the time to live of this cache's entries.
-		 * @param ttl a positive duration
-		 */
 		public void setTtl(@Nullable Duration ttl) {
 			this.ttl = ttl;
 		}
 
-		/**
-		 * Whether a {@code null} result is stored as a marker.
-		 * @return the setting, {@code null} for {@code app.cache.remember.cache-nulls}
-		 */
 		public @Nullable Boolean getCacheNulls() {
 			return this.cacheNulls;
 		}
 
-		/**
-		 * Sets whether a {@code null} result is stored as a marker.
-		 * @param cacheNulls whether to store it
-		 */
 		public void setCacheNulls(@Nullable Boolean cacheNulls) {
 			this.cacheNulls = cacheNulls;
 		}
@@ -547,98 +433,50 @@ public class RedisCacheProperties {
 		 */
 		private Duration nullTtl = CORE.remember().nullTtl();
 
-		/**
-		 * Whether misses coordinate across instances through a load lease.
-		 * @return {@code true} by default
-		 */
 		public boolean isDistributed() {
 			return this.distributed;
 		}
 
-		/**
-		 * Sets whether misses coordinate across instances.
-		 * @param distributed whether to take a load lease per key
-		 */
 		public void setDistributed(boolean distributed) {
 			this.distributed = distributed;
 		}
 
-		/**
-		 * How long a load lease lasts.
-		 * @return the lease
-		 */
 		public Duration getLease() {
 			return this.lease;
 		}
 
-		/**
-		 * Sets how long a load lease lasts.
-		 * @param lease a positive duration
-		 */
 		public void setLease(Duration lease) {
 			this.lease = lease;
 		}
 
-		/**
-		 * How long a caller waits for another instance's load.
-		 * @return the wait bound
-		 */
 		public Duration getWait() {
 			return this.wait;
 		}
 
-		/**
-		 * Sets how long a caller waits for another instance's load.
-		 * @param wait zero or positive
-		 */
 		public void setWait(Duration wait) {
 			this.wait = wait;
 		}
 
-		/**
-		 * Whether remember answers from the loader when Redis fails.
-		 * @return {@code true} by default
-		 */
 		public boolean isFailOpen() {
 			return this.failOpen;
 		}
 
-		/**
-		 * Sets whether remember answers from the loader when Redis fails.
-		 * @param failOpen whether to fail open
-		 */
 		public void setFailOpen(boolean failOpen) {
 			this.failOpen = failOpen;
 		}
 
-		/**
-		 * Whether null results are cached as a marker.
-		 * @return {@code false} by default
-		 */
 		public boolean isCacheNulls() {
 			return this.cacheNulls;
 		}
 
-		/**
-		 * Sets whether null results are cached as a marker.
-		 * @param cacheNulls whether to cache nulls
-		 */
 		public void setCacheNulls(boolean cacheNulls) {
 			this.cacheNulls = cacheNulls;
 		}
 
-		/**
-		 * How long a null marker lives.
-		 * @return the null TTL
-		 */
 		public Duration getNullTtl() {
 			return this.nullTtl;
 		}
 
-		/**
-		 * Sets how long a null marker lives.
-		 * @param nullTtl a positive duration
-		 */
 		public void setNullTtl(Duration nullTtl) {
 			this.nullTtl = nullTtl;
 		}
@@ -667,50 +505,26 @@ public class RedisCacheProperties {
 		 */
 		private Duration retryInterval = CORE.lockRetryInterval();
 
-		/**
-		 * Lease given to a lock when the caller names none.
-		 * @return the default lease
-		 */
 		public Duration getDefaultTtl() {
 			return this.defaultTtl;
 		}
 
-		/**
-		 * Sets the lease given to a lock when the caller names none.
-		 * @param defaultTtl a positive duration
-		 */
 		public void setDefaultTtl(Duration defaultTtl) {
 			this.defaultTtl = defaultTtl;
 		}
 
-		/**
-		 * How long a caller waits for a lock when it names no wait time.
-		 * @return the default wait
-		 */
 		public Duration getDefaultWait() {
 			return this.defaultWait;
 		}
 
-		/**
-		 * Sets how long a caller waits for a lock when it names no wait time.
-		 * @param defaultWait zero (one attempt) or positive
-		 */
 		public void setDefaultWait(Duration defaultWait) {
 			this.defaultWait = defaultWait;
 		}
 
-		/**
-		 * Pause between two attempts to acquire a lock.
-		 * @return the retry interval
-		 */
 		public Duration getRetryInterval() {
 			return this.retryInterval;
 		}
 
-		/**
-		 * Sets the pause between two attempts to acquire a lock.
-		 * @param retryInterval a positive duration
-		 */
 		public void setRetryInterval(Duration retryInterval) {
 			this.retryInterval = retryInterval;
 		}
