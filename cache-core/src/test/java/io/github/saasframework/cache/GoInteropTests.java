@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Values shared with Go services, byte for byte as Go's {@code encoding/json} writes and
  * reads them (the bytes below are what {@code json.Marshal} produces for the Go types in
  * the comments): what interoperates with the default mapper, what does not, and
- * {@link GoDurationModule}, which makes {@code time.Duration} interoperate. The README's
- * "Sharing Redis with Go services" table is backed by these tests.
+ * {@link GoDurationModule}, which makes {@code time.Duration} interoperate. The table of
+ * docs/go-interop.md is backed by these tests.
  */
 @ExtendWith(RedisServerExtension.class)
 class GoInteropTests {

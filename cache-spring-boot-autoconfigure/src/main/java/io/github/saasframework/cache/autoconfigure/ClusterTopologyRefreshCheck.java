@@ -14,7 +14,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * periodic topology refresh: Lettuce then learns of a master failover late, and every
  * call to the failed master's slots fails until it does (measured: writes to every slot
  * again 10 s after a master was killed with Boot's defaults, 5 s with a 5 s period; see
- * the README's cluster section).
+ * docs/cluster-and-sentinel.md).
  */
 final class ClusterTopologyRefreshCheck {
 

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with the auto-configuration and an annotated bean: every Lua script of cache-core, the
  * SpEL root object, and each annotated method with the types its values and arguments
  * bind to. The sample application is also run through {@code spring-boot:process-aot} and
- * started in AOT mode (see the README's "AOT and native images").
+ * started in AOT mode (see docs/aot.md).
  */
 class CacheRuntimeHintsTests {
 
