@@ -48,6 +48,8 @@ public final class BenchmarkReport {
 			new Comparison("set.vs.redisson.t1", "GetSetBenchmark.T1.setOurs", "GetSetBenchmark.T1.setRedisson",
 					Double.NaN),
 			new Comparison("set.vs.redisson.t8", "GetSetBenchmark.T8.setOurs", "GetSetBenchmark.T8.setRedisson", 1.5),
+			new Comparison("async.get.vs.lettuce.t1", "AsyncBenchmark.getOurs", "AsyncBenchmark.getLettuce", 1.0),
+			new Comparison("async.set.vs.lettuce.t1", "AsyncBenchmark.setOurs", "AsyncBenchmark.setLettuce", 1.0),
 			new Comparison("cacheable.hit.vs.springcache.t1", "SpringCacheBenchmark.T1.cacheableOurs",
 					"SpringCacheBenchmark.T1.cacheableSpring", 1.0),
 			new Comparison("cacheable.hit.vs.springcache.t8", "SpringCacheBenchmark.T8.cacheableOurs",

@@ -1,5 +1,7 @@
 package io.github.saasframework.cache.benchmarks;
 
+import java.util.concurrent.CompletableFuture;
+
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -7,6 +9,7 @@ import io.github.saasframework.cache.RedisCache;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import org.openjdk.jmh.annotations.Level;
@@ -95,6 +98,8 @@ public final class Contenders {
 
 		RedisCommands<byte[], byte[]> commands;
 
+		RedisAsyncCommands<byte[], byte[]> async;
+
 		final JsonMapper mapper = JsonMapper.builder().build();
 
 		final SetArgs ttl = SetArgs.Builder.px(Connections.TTL.toMillis());
@@ -106,6 +111,7 @@ public final class Contenders {
 			this.client = Connections.lettuceClient();
 			this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
 			this.commands = this.connection.sync();
+			this.async = this.connection.async();
 			this.commands.set(GET, this.mapper.writeValueAsBytes(this.payload), this.ttl);
 			check(get());
 		}
@@ -117,6 +123,20 @@ public final class Contenders {
 
 		void set() {
 			this.commands.set(SET, this.mapper.writeValueAsBytes(this.payload), this.ttl);
+		}
+
+		/**
+		 * GET on Lettuce's async API, decoded when the reply arrives (on its I/O thread).
+		 */
+		CompletableFuture<Payload> getAsync() {
+			return this.async.get(GET)
+				.thenApply((bytes) -> (bytes != null) ? this.mapper.readValue(bytes, Payload.class) : null)
+				.toCompletableFuture();
+		}
+
+		/** SET on Lettuce's async API, encoded on the calling thread. */
+		CompletableFuture<String> setAsync() {
+			return this.async.set(SET, this.mapper.writeValueAsBytes(this.payload), this.ttl).toCompletableFuture();
 		}
 
 		@TearDown(Level.Trial)

@@ -66,9 +66,8 @@ public final class AsyncFacade implements AsyncCache {
 		Arguments.requireNonNull(type, "type");
 		// Class.cast rejects boxed values for primitive classes such as int.class
 		Class<?> expected = ClassUtils.resolvePrimitiveIfNecessary(type);
-		return this.store.getAsync(this.namespace, key, type)
-			.thenApply((value) -> (value == ValueStore.ABSENT) ? Optional.empty()
-					: Optional.ofNullable((T) expected.cast(value)));
+		return this.store.getAsync(this.namespace, key, type, (value) -> (value == ValueStore.ABSENT) ? Optional.empty()
+				: Optional.ofNullable((T) expected.cast(value)));
 	}
 
 	@Override
@@ -76,8 +75,8 @@ public final class AsyncFacade implements AsyncCache {
 	public <T> CompletableFuture<Optional<T>> get(String key, ParameterizedTypeReference<T> type) {
 		Arguments.requireText(key, "key");
 		Arguments.requireNonNull(type, "type");
-		return this.store.getAsync(this.namespace, key, type.getType())
-			.thenApply((value) -> (value == ValueStore.ABSENT) ? Optional.empty() : Optional.ofNullable((T) value));
+		return this.store.getAsync(this.namespace, key, type.getType(),
+				(value) -> (value == ValueStore.ABSENT) ? Optional.empty() : Optional.ofNullable((T) value));
 	}
 
 	@Override

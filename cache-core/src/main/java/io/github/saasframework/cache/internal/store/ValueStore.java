@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import io.github.saasframework.cache.CacheMetricsRecorder;
 import io.github.saasframework.cache.CacheObserver;
@@ -118,30 +119,80 @@ public abstract class ValueStore {
 	}
 
 	/**
-	 * Reads a key as {@code type}, observed as a {@code get}, without blocking.
+	 * Reads a key as {@code type}, observed as a {@code get}, without blocking, and
+	 * finishes the result in the same step (one stage per call: the non-blocking hot
+	 * path).
+	 * @param <R> the result type
 	 * @param namespace the cache's namespace
 	 * @param key the unprefixed key
 	 * @param type the type
-	 * @return the value ({@code null} for a stored null), or {@link #ABSENT}
+	 * @param finish turns the value ({@code null} for a stored null, or {@link #ABSENT})
+	 * into the result
+	 * @return the result; failures are the {@code DataAccessException}s the blocking read
+	 * throws
 	 */
-	public final CompletableFuture<@Nullable Object> getAsync(KeyNamespace namespace, String key, Type type) {
+	public final <R> CompletableFuture<R> getAsync(KeyNamespace namespace, String key, Type type,
+			Function<@Nullable Object, R> finish) {
 		CacheObserver.Observed observed = this.observer.start(CacheObserver.Operation.GET, namespace.metricsPrefix());
-		CompletableFuture<@Nullable Object> value;
 		try {
-			value = findAsync(namespace, key, false).thenApply((found) -> {
-				observed.result((found != null) ? CacheObserver.Result.HIT : CacheObserver.Result.MISS);
-				return (found != null) ? found.value(key, type, this.codec) : ABSENT;
-			});
+			StoredValue found = inMemory(namespace, key);
+			if (found != null) {
+				counted(namespace.metricsPrefix(), found);
+				R result = finish.apply(decode(key, type, found, observed));
+				observed.stop();
+				return CompletableFuture.completedFuture(result);
+			}
+			return readAsync(namespace, key, type, observed, finish);
 		}
 		catch (RuntimeException ex) {
-			value = CompletableFuture.failedFuture(ex);
-		}
-		return value.whenComplete((result, failure) -> {
-			if (failure != null) {
-				observed.error(unwrap(failure));
-			}
+			observed.error(ex);
 			observed.stop();
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Reads a key memory did not answer from Redis, finishing and observing in the one
+	 * stage that also counts and translates.
+	 */
+	protected <R> CompletableFuture<R> readAsync(KeyNamespace namespace, String key, Type type,
+			CacheObserver.Observed observed, Function<@Nullable Object, R> finish) {
+		String prefix = namespace.metricsPrefix();
+		return this.door.bounded(fetch(namespace, key, false)).handle((found, failure) -> {
+			if (failure != null) {
+				RuntimeException translated = this.door.translate(failure);
+				observed.error(translated);
+				observed.stop();
+				throw translated;
+			}
+			counted(prefix, found);
+			return finished(key, type, found, observed, finish);
 		});
+	}
+
+	/** Decodes, finishes and ends the observation; a decoding failure is the call's. */
+	protected final <R> R finished(String key, Type type, @Nullable StoredValue found, CacheObserver.Observed observed,
+			Function<@Nullable Object, R> finish) {
+		try {
+			R result = finish.apply((found != null) ? decode(key, type, found, observed) : missed(observed));
+			observed.stop();
+			return result;
+		}
+		catch (RuntimeException ex) {
+			observed.error(ex);
+			observed.stop();
+			throw ex;
+		}
+	}
+
+	private @Nullable Object decode(String key, Type type, StoredValue found, CacheObserver.Observed observed) {
+		observed.result(CacheObserver.Result.HIT);
+		return found.value(key, type, this.codec);
+	}
+
+	private static Object missed(CacheObserver.Observed observed) {
+		observed.result(CacheObserver.Result.MISS);
+		return ABSENT;
 	}
 
 	/**
@@ -378,6 +429,37 @@ public abstract class ValueStore {
 			this.recorder.recordGets(namespace.metricsPrefix(), 1, 0);
 			observed.result(CacheObserver.Result.HIT);
 			return this.codec.decode(key, bytes, type);
+		}
+
+		@Override
+		protected <R> CompletableFuture<R> readAsync(KeyNamespace namespace, String key, Type type,
+				CacheObserver.Observed observed, Function<@Nullable Object, R> finish) {
+			// the non-blocking hot path: one stage on the command's own future
+			String prefix = namespace.metricsPrefix();
+			return this.door.bounded(this.door.get(namespace.rawKey(key))).handle((bytes, failure) -> {
+				if (failure != null) {
+					RuntimeException translated = this.door.translate(failure);
+					observed.error(translated);
+					observed.stop();
+					throw translated;
+				}
+				if (bytes == null) {
+					this.recorder.recordGets(prefix, 0, 1);
+					return finished(key, type, null, observed, finish);
+				}
+				this.recorder.recordGets(prefix, 1, 0);
+				try {
+					observed.result(CacheObserver.Result.HIT);
+					R result = finish.apply(this.codec.decode(key, bytes, type));
+					observed.stop();
+					return result;
+				}
+				catch (RuntimeException ex) {
+					observed.error(ex);
+					observed.stop();
+					throw ex;
+				}
+			});
 		}
 
 		@Override
