@@ -15,12 +15,13 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Records what a {@code RedisCache} does as Micrometer meters, named the way Micrometer's
- * own cache binders name theirs ({@code cache.gets{result=hit|miss}}, {@code cache.puts})
- * and tagged {@code cache=<prefix>}, with {@value #NO_PREFIX_TAG} for a cache without
- * prefix. The meters of a prefix are registered by {@link #registerMeters(String)} (the
- * auto-configuration does so for the configured prefix, so every meter, even
- * {@code cache.fail.open}, is visible from startup) or on its first recorded call, and
- * kept, so the recording path is one map lookup and an increment. Thread-safe.
+ * own cache binders name theirs ({@code cache.gets{result=hit|miss}}, {@code cache.puts},
+ * {@code cache.unreadable{kind=entry|value}}) and tagged {@code cache=<prefix>}, with
+ * {@value #NO_PREFIX_TAG} for a cache without prefix. The meters of a prefix are
+ * registered by {@link #registerMeters(String)} (the auto-configuration does so for the
+ * configured prefix, so every meter, even {@code cache.fail.open}, is visible from
+ * startup) or on its first recorded call, and kept, so the recording path is one map
+ * lookup and an increment. Thread-safe.
  */
 final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
@@ -125,6 +126,16 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 	@Override
 	public void recordRefreshSkipped(String prefix) {
 		meters(prefix).refreshesSkipped.increment();
+	}
+
+	@Override
+	public void recordUnreadableEntry(String prefix) {
+		meters(prefix).unreadableEntries.increment();
+	}
+
+	@Override
+	public void recordUnreadableValue(String prefix) {
+		meters(prefix).unreadableValues.increment();
 	}
 
 	@Override
@@ -241,6 +252,10 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 
 		final Counter refreshesSkipped;
 
+		final Counter unreadableEntries;
+
+		final Counter unreadableValues;
+
 		Meters(MeterRegistry registry, String cacheTag) {
 			Tags tags = Tags.of("cache", cacheTag);
 			this.hits = gets(registry, tags, "hit");
@@ -269,6 +284,8 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 			this.refreshesSucceeded = refreshes(registry, tags, "success");
 			this.refreshesFailed = refreshes(registry, tags, "failure");
 			this.refreshesSkipped = refreshes(registry, tags, "skipped");
+			this.unreadableEntries = unreadable(registry, tags, "entry");
+			this.unreadableValues = unreadable(registry, tags, "value");
 			this.nearHits = nearGets(registry, tags, "hit");
 			this.nearMisses = nearGets(registry, tags, "miss");
 			this.nearInvalidations = Counter.builder("cache.near.invalidations")
@@ -284,6 +301,16 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder {
 						+ " skipped because the reload pool was full")
 				.tags(tags)
 				.tag("result", result)
+				.register(registry);
+		}
+
+		private static Counter unreadable(MeterRegistry registry, Tags tags, String kind) {
+			return Counter.builder("cache.unreadable")
+				.description("kind=entry: entries that could not be read as the requested type, answered as a miss"
+						+ " and replaced by a load; kind=value: values not stored because they could not be read"
+						+ " back as the type their method declares (the call ran without the cache)")
+				.tags(tags)
+				.tag("kind", kind)
 				.register(registry);
 		}
 
