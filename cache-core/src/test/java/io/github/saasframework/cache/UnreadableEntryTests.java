@@ -53,8 +53,7 @@ class UnreadableEntryTests {
 	@Test
 	void remember_entryInAnOldShape_isReplacedByOneLoad() {
 		rawSet("p", OLD_SHAPE);
-		assertThatExceptionOfType(CacheSerializationException.class)
-			.isThrownBy(() -> this.cache.get("p", Person.class))
+		assertThatExceptionOfType(CacheSerializationException.class).isThrownBy(() -> this.cache.get("p", Person.class))
 			.withMessageContaining("'p'")
 			.withMessageNotContaining("secret-old");
 		AtomicInteger loads = new AtomicInteger();
@@ -102,7 +101,8 @@ class UnreadableEntryTests {
 	private void rawSet(String key, String value) {
 		try (RedisConnection connection = RedisServerExtension.connectionFactory().getConnection()) {
 			connection.stringCommands()
-				.set((this.prefix + ":" + key).getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+				.set((this.prefix + ":" + key).getBytes(StandardCharsets.UTF_8),
+						value.getBytes(StandardCharsets.UTF_8));
 		}
 	}
 
