@@ -76,6 +76,27 @@ public interface CacheMetricsRecorder {
 	}
 
 	/**
+	 * Records an entry that was found but could not be read as the requested type (a
+	 * class whose shape changed since the entry was written, or bytes another writer
+	 * left): {@code remember}, {@code @Remember} and Spring's cache answer it as a miss,
+	 * load the value and overwrite the entry. A direct {@code get} or {@code getAll}
+	 * throws instead and is not recorded here.
+	 * @param prefix the cache's prefix
+	 * @since 0.3.0
+	 */
+	default void recordUnreadableEntry(String prefix) {
+	}
+
+	/**
+	 * Records a value that was not stored because it could not be read back as the type
+	 * it is declared as (a cached method's return type): the call ran without the cache.
+	 * @param prefix the cache's prefix
+	 * @since 0.3.0
+	 */
+	default void recordUnreadableValue(String prefix) {
+	}
+
+	/**
 	 * Whether a namespace made by {@link Cache#withPrefix(String)} records under its own
 	 * prefix even beyond {@link CacheConfig#prefixMetricsLimit()}: for namespaces whose
 	 * number the application bounds itself, such as the named caches of Spring's cache

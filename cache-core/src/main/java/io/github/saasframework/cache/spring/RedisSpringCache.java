@@ -3,15 +3,16 @@ package io.github.saasframework.cache.spring;
 import java.lang.reflect.Type;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 import io.github.saasframework.cache.RememberPolicy;
+import io.github.saasframework.cache.internal.KeyNamespace;
+import io.github.saasframework.cache.internal.ReadBackGuard;
+import io.github.saasframework.cache.internal.StoredValue;
 import io.github.saasframework.cache.internal.core.CacheCore;
 import io.github.saasframework.cache.internal.core.CacheInternals;
-import io.github.saasframework.cache.internal.KeyNamespace;
 import io.github.saasframework.cache.internal.store.ValueStore;
+import io.github.saasframework.cache.serializer.CacheSerializationException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.support.AbstractValueAdaptingCache;
@@ -33,6 +34,16 @@ import org.springframework.core.ParameterizedTypeReference;
  * {@code String}). A cached {@code null} is the null marker of {@code remember}, read
  * back as {@link NullValue}. {@code sync = true} is {@code remember}: one method run per
  * key across every instance.
+ * <p>
+ * An entry that cannot be read as the value type (written by an older shape of the class)
+ * is a miss on every read path: the method runs and its value replaces the entry; counted
+ * and logged at most every 30 seconds. A view for one cached method ({@link #forMethod})
+ * also never stores a value that cannot be read back as the method's type
+ * ({@link ReadBackGuard}): the call runs without the cache instead. With
+ * {@code refreshAfter}, a view bound to one invocation ({@link #withInvocation}) answers
+ * a stale hit at once and reloads the entry in the background by calling the method again
+ * with the same target and arguments, once across every instance (the load lease of
+ * {@code remember}).
  * <p>
  * Redis failures are thrown as Spring's {@code DataAccessException}s: Spring's
  * interceptor hands them to the {@code CacheErrorHandler} (the manager's
@@ -57,15 +68,18 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 
 	private final ParameterizedTypeReference<Object> typeReference;
 
-	/** Typed views by value type; only the untyped cache holds them. */
-	private final @Nullable ConcurrentMap<Type, RedisSpringCache> views;
+	private final long ttlMillis;
+
+	/** What keeps a method's unreadable values out of the cache; none when untyped. */
+	private final @Nullable ReadBackGuard guard;
+
+	/** The policy of {@code sync = true}: the cache's, with the guard's veto. */
+	private final RememberPolicy syncPolicy;
+
+	/** The call whose stale hits reload in the background; none for shared views. */
+	private final @Nullable CachedInvocation invocation;
 
 	RedisSpringCache(String name, io.github.saasframework.cache.Cache store, RememberPolicy policy) {
-		this(name, store, policy, Object.class, new ConcurrentHashMap<>());
-	}
-
-	private RedisSpringCache(String name, io.github.saasframework.cache.Cache store, RememberPolicy policy, Type type,
-			@Nullable ConcurrentMap<Type, RedisSpringCache> views) {
 		// null values are adapted on every read (a null marker may have been written by a
 		// cache that stores nulls); whether a null is stored is the policy's
 		super(true);
@@ -80,21 +94,49 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		this.core = found;
 		this.namespace = foundNamespace;
 		this.policy = policy;
+		this.type = Object.class;
+		this.typeReference = ParameterizedTypeReference.forType(Object.class);
+		this.ttlMillis = found.ttls().millis(policy.ttl());
+		this.guard = null;
+		this.syncPolicy = policy;
+		this.invocation = null;
+	}
+
+	private RedisSpringCache(RedisSpringCache cache, Type type, @Nullable ReadBackGuard guard,
+			@Nullable CachedInvocation invocation) {
+		super(true);
+		this.name = cache.name;
+		this.store = cache.store;
+		this.core = cache.core;
+		this.namespace = cache.namespace;
+		this.policy = cache.policy;
+		this.ttlMillis = cache.ttlMillis;
 		this.type = type;
-		this.typeReference = ParameterizedTypeReference.forType(type);
-		this.views = views;
+		this.typeReference = (type == cache.type) ? cache.typeReference : ParameterizedTypeReference.forType(type);
+		this.guard = guard;
+		this.syncPolicy = (guard == null || guard == cache.guard) ? cache.syncPolicy
+				: this.policy.unless((value) -> !mayStore(guard, value));
+		this.invocation = invocation;
 	}
 
 	/**
-	 * This cache reading values as {@code valueType}; same name, same entries.
+	 * This cache as one cached method sees it: values read as the method's value type,
+	 * and only values that read back as it stored. Same name, same entries.
 	 */
-	RedisSpringCache typed(Type valueType) {
-		if (valueType.equals(this.type) || this.views == null) {
-			return this;
-		}
-		RedisSpringCache found = this.views.get(valueType);
-		return (found != null) ? found : this.views.computeIfAbsent(valueType,
-				(key) -> new RedisSpringCache(this.name, this.store, this.policy, key, null));
+	RedisSpringCache forMethod(ReadBackGuard methodGuard) {
+		return new RedisSpringCache(this, methodGuard.declaredType(), methodGuard, null);
+	}
+
+	/**
+	 * This view for one invocation, whose stale hits reload by calling it again.
+	 */
+	RedisSpringCache withInvocation(CachedInvocation call) {
+		return new RedisSpringCache(this, this.type, this.guard, call);
+	}
+
+	/** Whether stale hits of this cache are reloaded in the background. */
+	boolean refreshes() {
+		return !this.policy.refreshAfter().isZero();
 	}
 
 	Type valueType() {
@@ -133,15 +175,25 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		return this.store;
 	}
 
+	/**
+	 * The entry, read as the value type; a miss for an entry that cannot be read that way
+	 * (and always for a method whose values cannot be read back, so that it runs). A
+	 * stale hit of a view bound to an invocation starts one background reload.
+	 */
 	@Override
 	protected @Nullable Object lookup(Object key) {
-		return read(SpringCacheKeys.toKey(this.name, key), this.type);
+		String redisKey = SpringCacheKeys.toKey(this.name, key);
+		if (this.guard != null && !this.guard.typeReadable()) {
+			return null;
+		}
+		CachedInvocation call = this.invocation;
+		return read(redisKey, this.type, (call != null) ? call::reload : null);
 	}
 
 	@Override
 	public <T> @Nullable T get(Object key, @Nullable Class<T> type) {
 		Object value = fromStoreValue(
-				read(SpringCacheKeys.toKey(this.name, key), (type != null) ? type : Object.class));
+				read(SpringCacheKeys.toKey(this.name, key), (type != null) ? type : Object.class, null));
 		if (value != null && type != null && !type.isInstance(value)) {
 			throw new IllegalStateException("Cached value is not of required type [" + type.getName() + "]: " + value);
 		}
@@ -150,18 +202,33 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		return typed;
 	}
 
+	/**
+	 * {@code remember}: one load per key across every instance; an entry that cannot be
+	 * read is a miss. The loader's failure is thrown as a {@link ValueRetrievalException}
+	 * whose cause is the loader's exception.
+	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
 		String redisKey = SpringCacheKeys.toKey(this.name, key);
-		return (T) this.store.remember(redisKey, this.policy, this.typeReference, () -> {
+		Callable<T> loader = () -> {
 			try {
 				return valueLoader.call();
 			}
 			catch (Exception ex) {
 				throw new ValueRetrievalException(key, valueLoader, ex);
 			}
-		});
+		};
+		if (this.guard != null && !this.guard.typeReadable()) {
+			uncached();
+			try {
+				return valueLoader.call();
+			}
+			catch (Exception ex) {
+				throw new ValueRetrievalException(key, valueLoader, ex);
+			}
+		}
+		return (T) this.store.remember(redisKey, this.syncPolicy, this.typeReference, loader);
 	}
 
 	/**
@@ -171,11 +238,26 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	@Override
 	public CompletableFuture<?> retrieve(Object key) {
 		String redisKey = SpringCacheKeys.toKey(this.name, key);
-		return this.core.store().findAsync(this.namespace, redisKey, false).thenApply((found) -> {
+		if (this.guard != null && !this.guard.typeReadable()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		CachedInvocation call = this.invocation;
+		boolean refresh = call != null && refreshes();
+		return this.core.store().findAsync(this.namespace, redisKey, refresh).thenApply((found) -> {
 			if (found == null) {
 				return null;
 			}
-			Object value = found.value(redisKey, this.type, this.core.codec());
+			Object value;
+			try {
+				value = found.value(redisKey, this.type, this.core.codec());
+			}
+			catch (CacheSerializationException ex) {
+				this.core.remembering().noteUnreadable(this.namespace, redisKey, ex);
+				return null;
+			}
+			if (refresh) {
+				refreshIfStale(redisKey, found, call);
+			}
 			return (value != null) ? value : new SimpleValueWrapper(null);
 		});
 	}
@@ -190,8 +272,16 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		String redisKey = SpringCacheKeys.toKey(this.name, key);
 		this.policy.requireRefreshBeforeExpiry(this.core.config().defaultTtl());
 		long ttlMillis = this.core.ttls().millis(this.policy.ttl());
+		if (this.guard != null && !this.guard.typeReadable()) {
+			uncached();
+			return valueLoader.get();
+		}
+		// the loader's own failure reaches the caller as it is, as Spring's caches give
+		// it
 		return (CompletableFuture<T>) this.core.remembering()
-			.rememberAsync(this.namespace, redisKey, ttlMillis, this.policy, this.type, valueLoader::get);
+			.rememberAsync(this.namespace, redisKey, ttlMillis, this.syncPolicy, this.type,
+					() -> LoaderFailure.carry(valueLoader.get()))
+			.exceptionallyCompose(LoaderFailure::unwrap);
 	}
 
 	/**
@@ -202,7 +292,12 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	@Override
 	public void put(Object key, @Nullable Object value) {
 		String redisKey = SpringCacheKeys.toKey(this.name, key);
-		if (value != null && value != NullValue.INSTANCE) {
+		if (value != null && !(value instanceof NullValue)) {
+			if (this.guard != null && !mayStore(this.guard, value)) {
+				// what the method returned is not stored: neither may an older value stay
+				this.store.delete(redisKey);
+				return;
+			}
 			this.store.set(redisKey, value, this.policy.ttl());
 		}
 		else if (cacheNulls()) {
@@ -221,7 +316,10 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
 		String redisKey = SpringCacheKeys.toKey(this.name, key);
 		boolean written;
-		if (value != null && value != NullValue.INSTANCE) {
+		if (value != null && !(value instanceof NullValue)) {
+			if (this.guard != null && !mayStore(this.guard, value)) {
+				return toValueWrapper(read(redisKey, this.type, null));
+			}
 			written = this.store.setIfAbsent(redisKey, value, this.policy.ttl());
 		}
 		else if (cacheNulls()) {
@@ -230,7 +328,15 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		else {
 			written = false;
 		}
-		return written ? null : toValueWrapper(read(redisKey, this.type));
+		if (written) {
+			return null;
+		}
+		Object existing = read(redisKey, this.type, null);
+		if (existing == null && value != null && !(value instanceof NullValue) && this.store.exists(redisKey) > 0) {
+			// an entry that cannot be read is replaced, as a miss is
+			this.store.set(redisKey, value, this.policy.ttl());
+		}
+		return toValueWrapper(existing);
 	}
 
 	@Override
@@ -268,11 +374,36 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	}
 
 	/**
-	 * The store value of an entry: {@code null} for a miss, {@link NullValue} for a
-	 * cached {@code null}, else the value read as {@code valueType}.
+	 * Whether the guard lets a value be stored; a refusal is counted (the guard logs it).
 	 */
-	private @Nullable Object read(String redisKey, Type valueType) {
-		Object value = this.core.store().get(this.namespace, redisKey, valueType);
+	private boolean mayStore(ReadBackGuard methodGuard, Object value) {
+		if (methodGuard.mayStore(value)) {
+			return true;
+		}
+		uncached();
+		return false;
+	}
+
+	/**
+	 * Counts a call that runs without the cache because its value cannot be read back.
+	 */
+	private void uncached() {
+		this.core.config().metricsRecorder().recordUnreadableValue(this.namespace.metricsPrefix());
+	}
+
+	private void refreshIfStale(String redisKey, StoredValue found, CachedInvocation call) {
+		this.core.remembering()
+			.refreshIfStale(this.namespace, redisKey, found, this.ttlMillis, this.syncPolicy, call::reload);
+	}
+
+	/**
+	 * The store value of an entry: {@code null} for a miss (or an entry that cannot be
+	 * read as {@code valueType}), {@link NullValue} for a cached {@code null}, else the
+	 * value read as {@code valueType}.
+	 */
+	private @Nullable Object read(String redisKey, Type valueType, @Nullable Callable<?> reloader) {
+		Object value = this.core.remembering()
+			.lookup(this.namespace, redisKey, valueType, this.ttlMillis, this.syncPolicy, reloader);
 		if (value == ValueStore.ABSENT) {
 			return null;
 		}

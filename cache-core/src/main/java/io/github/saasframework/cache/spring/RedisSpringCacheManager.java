@@ -1,5 +1,6 @@
 package io.github.saasframework.cache.spring;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -13,7 +14,14 @@ import io.github.saasframework.cache.RememberPolicy;
 import io.github.saasframework.cache.internal.Arguments;
 import io.github.saasframework.cache.internal.core.CacheCore;
 import io.github.saasframework.cache.internal.core.CacheInternals;
+import io.github.saasframework.cache.serializer.CacheSerializer;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.cache.interceptor.CacheErrorHandler;
 import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.cache.support.AbstractCacheManager;
@@ -27,10 +35,19 @@ import org.springframework.cache.support.AbstractCacheManager;
  * Give Spring's interceptor the manager's {@link #cacheResolver()} (values typed by the
  * cached method's generic return type) and {@link #errorHandler()} (fail-open on outages
  * only), for example from a {@code CachingConfigurer}; the Spring Boot starter does both.
+ * <p>
+ * Declared as a bean, the manager checks at startup, once all singletons exist, that the
+ * values of every {@code @Cacheable} and {@code @CachePut} method its resolver serves can
+ * be read back as the method's return type (the serializer's
+ * {@link CacheSerializer#checkReadable checkReadable}); a method whose values cannot is
+ * logged at ERROR, naming the method and the type, and runs without the cache instead of
+ * storing values no reader can use. Types that only a value can decide (a method declared
+ * to return {@code Object}) are checked on the first write of each class of value.
  *
  * @since 0.3.0
  */
-public final class RedisSpringCacheManager extends AbstractCacheManager {
+public final class RedisSpringCacheManager extends AbstractCacheManager
+		implements BeanFactoryAware, SmartInitializingSingleton {
 
 	private final Cache cache;
 
@@ -44,8 +61,13 @@ public final class RedisSpringCacheManager extends AbstractCacheManager {
 
 	private final FailOpenCacheErrorHandler errorHandler;
 
+	private final CacheCore core;
+
+	private @Nullable ListableBeanFactory beanFactory;
+
 	private RedisSpringCacheManager(Builder builder) {
 		this.cache = builder.cache;
+		this.core = builder.core;
 		this.policies = builder.policies;
 		this.initialNames = new LinkedHashSet<>(builder.initialNames);
 		this.listener = builder.listener;
@@ -85,6 +107,37 @@ public final class RedisSpringCacheManager extends AbstractCacheManager {
 		return this.errorHandler;
 	}
 
+	/**
+	 * Keeps the bean factory whose cached methods are checked at startup.
+	 * @param beanFactory the bean factory
+	 */
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = (beanFactory instanceof ListableBeanFactory listable) ? listable : null;
+	}
+
+	/**
+	 * Checks, once every singleton exists, that the values of each cached method whose
+	 * caches this manager's {@link #cacheResolver()} resolves can be read back; logs a
+	 * method that cannot at ERROR (it then runs without the cache).
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		if (this.beanFactory != null) {
+			CachedMethods.check(this.beanFactory, this.resolver);
+		}
+	}
+
+	/** The serializer of the caches' values. */
+	CacheSerializer serializer() {
+		return this.core.config().serializer();
+	}
+
+	/** How long a refresh-ahead reload waits for a method's future: the load lease. */
+	Duration reloadWait() {
+		return this.core.config().remember().loadLease();
+	}
+
 	@Override
 	protected Collection<RedisSpringCache> loadCaches() {
 		List<RedisSpringCache> caches = new ArrayList<>(this.initialNames.size());
@@ -118,6 +171,8 @@ public final class RedisSpringCacheManager extends AbstractCacheManager {
 
 		private final Cache cache;
 
+		private final CacheCore core;
+
 		private Function<String, RememberPolicy> policies = (name) -> RememberPolicy.defaultTtl();
 
 		private Collection<String> initialNames = List.of();
@@ -127,11 +182,13 @@ public final class RedisSpringCacheManager extends AbstractCacheManager {
 
 		private Builder(Cache cache) {
 			this.cache = Arguments.requireNonNull(cache, "cache");
-			if (CacheInternals.core(cache) == null) {
+			CacheCore found = CacheInternals.core(cache);
+			if (found == null) {
 				throw new IllegalArgumentException(
 						"RedisSpringCacheManager needs a cache made by RedisCache.create, not a "
 								+ cache.getClass().getName());
 			}
+			this.core = found;
 		}
 
 		/**

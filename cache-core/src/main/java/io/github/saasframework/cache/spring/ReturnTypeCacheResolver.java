@@ -12,14 +12,20 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import io.github.saasframework.cache.internal.ReadBackGuard;
+import io.github.saasframework.cache.serializer.CacheSerializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.cache.Cache;
-import org.springframework.cache.CacheManager;
 import org.springframework.cache.interceptor.CacheOperationInvocationContext;
 import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.core.MethodClassKey;
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 
@@ -30,16 +36,22 @@ import org.springframework.util.ClassUtils;
  * type metadata. {@code Optional<T>} and {@code CompletableFuture<T>} methods cache the
  * {@code T}: Spring unwraps them before {@code put} and wraps the cached value again on a
  * hit. A type variable the target class binds is resolved to that class.
+ * <p>
+ * Per method (and target class) it keeps one view of each named cache, with the method's
+ * {@link ReadBackGuard}: a method whose values cannot be read back as its type runs
+ * without the cache, and the {@link RedisSpringCacheManager} asks for every cached
+ * method's verdict at startup. For a cache with {@code refreshAfter}, the view handed out
+ * is bound to the invocation, so a stale hit can reload by calling the method again.
  */
 final class ReturnTypeCacheResolver implements CacheResolver {
 
 	private static final Set<Class<?>> WRAPPERS = Set.of(Optional.class, CompletableFuture.class, Future.class);
 
-	private final CacheManager cacheManager;
+	private final RedisSpringCacheManager cacheManager;
 
-	private final ConcurrentMap<MethodClassKey, Type> valueTypes = new ConcurrentHashMap<>();
+	private final ConcurrentMap<MethodClassKey, CachedMethod> methods = new ConcurrentHashMap<>();
 
-	ReturnTypeCacheResolver(CacheManager cacheManager) {
+	ReturnTypeCacheResolver(RedisSpringCacheManager cacheManager) {
 		this.cacheManager = cacheManager;
 	}
 
@@ -50,23 +62,41 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 			throw new IllegalStateException("No cache name for " + context.getOperation()
 					+ ": name one on the annotation (@Cacheable(\"books\")) or with @CacheConfig on the class");
 		}
-		Type valueType = valueType(context.getMethod(), AopUtils.getTargetClass(context.getTarget()));
+		CachedMethod method = method(context.getMethod(), AopUtils.getTargetClass(context.getTarget()));
 		List<Cache> caches = new ArrayList<>(names.size());
 		for (String name : names) {
-			Cache cache = this.cacheManager.getCache(name);
+			Cache cache = method.view(name);
 			if (cache == null) {
 				throw new IllegalArgumentException(
 						"Cannot find cache named '" + name + "' for " + context.getOperation());
 			}
-			caches.add((cache instanceof RedisSpringCache typed) ? typed.typed(valueType) : cache);
+			if (method.reloadable && cache instanceof RedisSpringCache redis && redis.refreshes()) {
+				cache = redis.withInvocation(new CachedInvocation(context.getTarget(), context.getMethod(),
+						context.getArgs(), this.cacheManager.reloadWait()));
+			}
+			caches.add(cache);
 		}
 		return caches;
 	}
 
+	/**
+	 * Whether values of a cached method can be read back as its type; asked at startup
+	 * for every {@code @Cacheable} and {@code @CachePut} method (a problem is logged
+	 * then, once).
+	 */
+	boolean readable(Method method, Class<?> targetClass) {
+		return method(method, targetClass).guard.typeReadable();
+	}
+
 	Type valueType(Method method, Class<?> targetClass) {
+		return method(method, targetClass).guard.declaredType();
+	}
+
+	private CachedMethod method(Method method, Class<?> targetClass) {
 		MethodClassKey key = new MethodClassKey(method, targetClass);
-		Type found = this.valueTypes.get(key);
-		return (found != null) ? found : this.valueTypes.computeIfAbsent(key, (k) -> resolve(method, targetClass));
+		CachedMethod found = this.methods.get(key);
+		return (found != null) ? found : this.methods.computeIfAbsent(key,
+				(k) -> new CachedMethod(method, targetClass, this.cacheManager.serializer()));
 	}
 
 	static Type resolve(Method method, Class<?> targetClass) {
@@ -101,6 +131,53 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 			return isConcrete(array.getGenericComponentType());
 		}
 		return false;
+	}
+
+	/** {@code com.example.Books.find(long)}, for messages. */
+	static String describe(Method method, Class<?> targetClass) {
+		return ClassUtils.getUserClass(targetClass).getName() + "." + method.getName()
+				+ java.util.Arrays.stream(method.getParameterTypes())
+					.map(Class::getSimpleName)
+					.collect(Collectors.joining(", ", "(", ")"));
+	}
+
+	/**
+	 * What the resolver keeps of one cached method: its value type and guard, and its
+	 * view of each cache it names.
+	 */
+	private final class CachedMethod {
+
+		private final ReadBackGuard guard;
+
+		/**
+		 * Whether the method can be called again for a reload: a value, an
+		 * {@code Optional} or a future, not a reactive type.
+		 */
+		private final boolean reloadable;
+
+		private final ConcurrentMap<String, Cache> views = new ConcurrentHashMap<>();
+
+		CachedMethod(Method method, Class<?> targetClass, CacheSerializer serializer) {
+			this.guard = new ReadBackGuard(describe(method, targetClass), resolve(method, targetClass), serializer);
+			Class<?> returnType = method.getReturnType();
+			this.reloadable = CompletionStage.class.isAssignableFrom(returnType)
+					|| ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType) == null;
+		}
+
+		@Nullable Cache view(String name) {
+			Cache found = this.views.get(name);
+			if (found != null) {
+				return found;
+			}
+			Cache cache = ReturnTypeCacheResolver.this.cacheManager.getCache(name);
+			if (cache == null) {
+				return null;
+			}
+			Cache view = (cache instanceof RedisSpringCache redis) ? redis.forMethod(this.guard) : cache;
+			Cache raced = this.views.putIfAbsent(name, view);
+			return (raced != null) ? raced : view;
+		}
+
 	}
 
 }

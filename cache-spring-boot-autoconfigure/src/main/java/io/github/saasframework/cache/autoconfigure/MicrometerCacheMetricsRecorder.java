@@ -16,15 +16,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Records what a {@code RedisCache} does as Micrometer meters, named the way Micrometer's
- * own cache binders name theirs ({@code cache.gets{result=hit|miss}}, {@code cache.puts})
- * and tagged {@code cache=<prefix>}, with {@value #NO_PREFIX_TAG} for a cache without
- * prefix. The meters of a prefix are registered by {@link #registerMeters(String)} (the
- * auto-configuration does so for the configured prefix, so every meter, even
- * {@code cache.fail.open}, is visible from startup) or on its first recorded call, and
- * kept, so the recording path is one map lookup and an increment. The
- * {@code cache.near.*} meters exist only for a cache with a near cache. A cache of
- * Spring's cache abstraction is tagged with its name ({@link #cacheCreated}).
- * Thread-safe.
+ * own cache binders name theirs ({@code cache.gets{result=hit|miss}}, {@code cache.puts},
+ * {@code cache.unreadable{kind=entry|value}}) and tagged {@code cache=<prefix>}, with
+ * {@value #NO_PREFIX_TAG} for a cache without prefix. The meters of a prefix are
+ * registered by {@link #registerMeters(String)} (the auto-configuration does so for the
+ * configured prefix, so every meter, even {@code cache.fail.open}, is visible from
+ * startup) or on its first recorded call, and kept, so the recording path is one map
+ * lookup and an increment. The {@code cache.near.*} meters exist only for a cache with a
+ * near cache. A cache of Spring's cache abstraction is tagged with its name
+ * ({@link #cacheCreated}). Thread-safe.
  */
 final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder, CacheNameListener {
 
@@ -130,6 +130,16 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder, Cach
 	@Override
 	public void recordRefreshSkipped(String prefix) {
 		meters(prefix).refreshesSkipped.increment();
+	}
+
+	@Override
+	public void recordUnreadableEntry(String prefix) {
+		meters(prefix).unreadableEntries.increment();
+	}
+
+	@Override
+	public void recordUnreadableValue(String prefix) {
+		meters(prefix).unreadableValues.increment();
 	}
 
 	@Override
@@ -245,6 +255,10 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder, Cach
 
 		final Counter refreshesSkipped;
 
+		final Counter unreadableEntries;
+
+		final Counter unreadableValues;
+
 		private final MeterRegistry registry;
 
 		private final Tags tags;
@@ -281,6 +295,8 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder, Cach
 			this.refreshesSucceeded = refreshes(registry, tags, "success");
 			this.refreshesFailed = refreshes(registry, tags, "failure");
 			this.refreshesSkipped = refreshes(registry, tags, "skipped");
+			this.unreadableEntries = unreadable(registry, tags, "entry");
+			this.unreadableValues = unreadable(registry, tags, "value");
 		}
 
 		/**
@@ -304,6 +320,16 @@ final class MicrometerCacheMetricsRecorder implements CacheMetricsRecorder, Cach
 						+ " skipped because the reload pool was full")
 				.tags(tags)
 				.tag("result", result)
+				.register(registry);
+		}
+
+		private static Counter unreadable(MeterRegistry registry, Tags tags, String kind) {
+			return Counter.builder("cache.unreadable")
+				.description("kind=entry: entries that could not be read as the requested type, answered as a miss"
+						+ " and replaced by a load; kind=value: values not stored because they could not be read"
+						+ " back as the type their method declares (the call ran without the cache)")
+				.tags(tags)
+				.tag("kind", kind)
 				.register(registry);
 		}
 

@@ -130,6 +130,12 @@ public final class RedisCacheAutoConfiguration {
 	}
 
 	@Bean
+	static SmartInitializingSingleton rememberReadBackCheck(AnnotationOperationSource cacheAnnotationOperationSource,
+			ObjectProvider<Cache> cache) {
+		return CacheAnnotationAdvisors.readBackCheck(cacheAnnotationOperationSource, cache);
+	}
+
+	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean(name = "withLockAdvisor")
 	static Advisor withLockAdvisor(AnnotationOperationSource cacheAnnotationOperationSource,

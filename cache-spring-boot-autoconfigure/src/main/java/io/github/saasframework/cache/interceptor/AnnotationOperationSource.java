@@ -183,7 +183,7 @@ public final class AnnotationOperationSource implements EmbeddedValueResolverAwa
 		if (StringUtils.hasLength(remember.refreshAfter())) {
 			policy = refreshAfter(problems, remember, policy);
 		}
-		return RememberOperation.of(key, policy, condition, unless, valueType, optional);
+		return RememberOperation.of(key, policy, condition, unless, valueType, optional, describe(targetClass, method));
 	}
 
 	/**
@@ -265,6 +265,33 @@ public final class AnnotationOperationSource implements EmbeddedValueResolverAwa
 			.map((generic) -> ResolvableType.forType(toType(generic)))
 			.toArray(ResolvableType[]::new);
 		return ResolvableType.forClassWithGenerics(raw, generics).getType();
+	}
+
+	/**
+	 * Checks that the values of every {@code @Remember} method parsed so far (every
+	 * method of the singletons, once the context has started) can be read back; a method
+	 * whose values cannot is logged at ERROR once and runs without the cache.
+	 */
+	void checkReadBack(Cache cache) {
+		for (MethodOperations operations : this.methods.values()) {
+			RememberOperation remember = operations.get(Remember.class);
+			if (remember != null) {
+				RememberReadBack.Guarded guarded = remember.readBack().on(cache, remember.policy());
+				if (guarded != null) {
+					guarded.guard.typeReadable();
+				}
+			}
+		}
+	}
+
+	/**
+	 * {@code com.example.UserService.find(long)} of the class the method is called on.
+	 */
+	static String describe(Class<?> targetClass, Method method) {
+		return ClassUtils.getUserClass(targetClass).getName() + "." + method.getName()
+				+ Arrays.stream(method.getParameterTypes())
+					.map(Class::getSimpleName)
+					.collect(Collectors.joining(", ", "(", ")"));
 	}
 
 	/**

@@ -7,6 +7,7 @@ import io.github.saasframework.cache.annotation.WithLock;
 
 import org.springframework.aop.Advisor;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * The advisors that apply {@link Remember @Remember}, {@link WithLock @WithLock} and
@@ -42,6 +43,25 @@ public final class CacheAnnotationAdvisors {
 	 */
 	public static AnnotationOperationSource operationSource() {
 		return new AnnotationOperationSource(new CacheExpressionEvaluator());
+	}
+
+	/**
+	 * Checks, once every singleton exists, that the values of each {@code @Remember}
+	 * method can be read back as its type by the cache's serializer; a method whose
+	 * values cannot is logged at ERROR, naming the method and the type, and runs without
+	 * the cache. Without this bean the same check runs on each method's first call.
+	 * @param source the operation source
+	 * @param cache the cache
+	 * @return the check, to register as a bean
+	 */
+	public static SmartInitializingSingleton readBackCheck(AnnotationOperationSource source,
+			ObjectProvider<Cache> cache) {
+		return () -> {
+			Cache found = cache.getIfUnique();
+			if (found != null) {
+				source.checkReadBack(found);
+			}
+		};
 	}
 
 	/**

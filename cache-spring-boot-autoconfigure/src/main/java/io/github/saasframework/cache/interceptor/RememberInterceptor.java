@@ -21,6 +21,12 @@ import org.springframework.expression.EvaluationContext;
  * again on one of its own threads (the invocation proceeds there, once), outside the
  * caller's thread-bound state.
  * <p>
+ * An entry that cannot be read as the method's type (an older shape of the class) is a
+ * miss: the method runs and its value replaces the entry. A method whose values cannot be
+ * read back as its type (checked at startup, else on its first call; for a value the type
+ * cannot decide, on the first write of each class) runs without the cache instead of
+ * storing them, counted as {@code recordUnreadableValue} and logged once at ERROR.
+ * <p>
  * Order: {@link AnnotationInterceptorAdvisor#REMEMBER_ORDER}, outside {@code @WithLock}
  * and {@code @Forget}, so a hit never takes the lock. The method's own exceptions,
  * checked or not, reach the caller unchanged and nothing is stored. Thread-safe.
@@ -43,15 +49,24 @@ final class RememberInterceptor extends CacheAnnotationInterceptor {
 			return invocation.proceed();
 		}
 		String key = evaluator().key(remember.key(), context, "@Remember", operations.method());
-		RememberPolicy policy = remember.policy();
+		Cache cache = cache();
+		RememberReadBack.Guarded guarded = remember.readBack().on(cache, remember.policy());
+		if (guarded != null && !guarded.guard.typeReadable()) {
+			// its values cannot be read back: the method runs, nothing is stored
+			guarded.uncached();
+			return invocation.proceed();
+		}
+		RememberPolicy policy = (guarded != null) ? guarded.policy : remember.policy();
 		if (remember.unless() != null) {
-			policy = policy.unless((value) -> {
+			policy = remember.policy().unless((value) -> {
+				if (guarded != null && guarded.refuses(value)) {
+					return true;
+				}
 				evaluator().setResult(context, value);
 				return evaluator().isTrue(remember.unless(), context);
 			});
 		}
 		RememberPolicy chosen = policy;
-		Cache cache = cache();
 		Object value = unwrapping(
 				() -> cache.remember(key, chosen, remember.valueType(), () -> unwrap(proceed(invocation), remember)));
 		return remember.optional() ? Optional.ofNullable(value) : value;

@@ -18,14 +18,17 @@ import org.springframework.expression.Expression;
  * @param valueType the type values are read as: the resolved return type, or the
  * {@code Optional}'s element type
  * @param optional whether the method returns {@code Optional}
+ * @param readBack what keeps values that cannot be read back as {@code valueType} out of
+ * the cache
  */
 record RememberOperation(Expression key, RememberPolicy policy, @Nullable Expression condition,
-		@Nullable Expression unless, ParameterizedTypeReference<Object> valueType, boolean optional) {
+		@Nullable Expression unless, ParameterizedTypeReference<Object> valueType, boolean optional,
+		RememberReadBack readBack) {
 
 	static RememberOperation of(Expression key, RememberPolicy policy, @Nullable Expression condition,
-			@Nullable Expression unless, Type valueType, boolean optional) {
+			@Nullable Expression unless, Type valueType, boolean optional, String method) {
 		return new RememberOperation(key, policy, condition, unless, ParameterizedTypeReference.forType(valueType),
-				optional);
+				optional, new RememberReadBack(method, valueType));
 	}
 
 }

@@ -17,6 +17,7 @@ import io.github.saasframework.cache.internal.Arguments;
 import io.github.saasframework.cache.internal.KeyNamespace;
 import io.github.saasframework.cache.internal.TtlPolicy;
 import io.github.saasframework.cache.internal.redis.RedisDoor;
+import io.github.saasframework.cache.serializer.CacheSerializationException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.SetCondition;
@@ -64,16 +65,21 @@ final class AsyncRemembering {
 				}
 				if (found == null) {
 					observed.result(CacheObserver.Result.MISS);
-					Miss<T> miss = new Miss<>(namespace, key, ttlMillis, policy, type, loader);
+					Miss<T> miss = new Miss<>(namespace, key, ttlMillis, policy, type, loader, false);
 					return shared(namespace, key, type, miss::load);
 				}
 				observed.result(CacheObserver.Result.HIT);
-				@SuppressWarnings("unchecked")
-				T value = (T) found.value(key, type, this.remembering.codec());
-				if (refreshMillis > 0 && !found.isNullMarker() && found.ageMillis(ttlMillis) >= refreshMillis) {
-					this.remembering.requestRefresh(namespace, key, ttlMillis, policy,
-							() -> Remembering.awaitStage(loader.get(), key));
+				T value;
+				try {
+					value = cast(found.value(key, type, this.remembering.codec()));
 				}
+				catch (CacheSerializationException ex) {
+					this.remembering.noteUnreadable(namespace, key, ex);
+					Miss<T> miss = new Miss<>(namespace, key, ttlMillis, policy, type, loader, true);
+					return shared(namespace, key, type, miss::load);
+				}
+				this.remembering.refreshIfStale(namespace, key, found, ttlMillis, policy,
+						() -> Remembering.awaitStage(loader.get(), key));
 				return CompletableFuture.completedFuture(value);
 			}).thenCompose(Function.identity());
 		}
@@ -86,6 +92,11 @@ final class AsyncRemembering {
 			}
 			observed.stop();
 		});
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> @Nullable T cast(@Nullable Object value) {
+		return (T) value;
 	}
 
 	/** One load per key and type in this process, shared with blocking callers. */
@@ -161,8 +172,12 @@ final class AsyncRemembering {
 
 		private volatile @Nullable T value;
 
+		/** Whether the key holds an entry that cannot be read as the type. */
+		private volatile boolean unreadable;
+
 		Miss(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy, Type type,
-				Supplier<? extends CompletionStage<T>> loader) {
+				Supplier<? extends CompletionStage<T>> loader, boolean unreadable) {
+			this.unreadable = unreadable;
 			this.namespace = namespace;
 			this.key = key;
 			this.raw = namespace.rawKey(key);
@@ -230,18 +245,32 @@ final class AsyncRemembering {
 
 		private CompletableFuture<@Nullable Object> stored() {
 			RedisDoor door = AsyncRemembering.this.door;
-			return door.bounded(door.get(this.raw))
-				.thenApply((bytes) -> (bytes != null)
-						? AsyncRemembering.this.remembering.codec().decode(this.key, bytes, this.type) : NOTHING);
+			return door.bounded(door.get(this.raw)).thenApply((bytes) -> {
+				if (bytes == null) {
+					return NOTHING;
+				}
+				try {
+					return AsyncRemembering.this.remembering.codec().decode(this.key, bytes, this.type);
+				}
+				catch (CacheSerializationException ex) {
+					// an unreadable entry is none, to be replaced
+					this.unreadable = true;
+					return NOTHING;
+				}
+			});
 		}
 
 		private CompletableFuture<@Nullable T> loadAndStore() {
 			return call(this.namespace, this.key, this.loader).thenCompose((loadedValue) -> {
 				this.value = loadedValue;
 				this.loaded = true;
+				RedisDoor door = AsyncRemembering.this.door;
 				return AsyncRemembering.this.remembering
 					.storeAsync(this.namespace, this.key, this.raw, this.ttlMillis, this.policy, loadedValue)
-					.thenApply((written) -> loadedValue);
+					.thenCompose((written) -> (written || !this.unreadable) ? CompletableFuture.completedFuture(null)
+							// nothing replaces the unreadable entry: remove it
+							: door.bounded(door.unlink(this.raw)))
+					.thenApply((ignored) -> loadedValue);
 			});
 		}
 

@@ -30,6 +30,7 @@ import io.github.saasframework.cache.internal.redis.LuaScripts;
 import io.github.saasframework.cache.internal.redis.Outages;
 import io.github.saasframework.cache.internal.redis.RedisDoor;
 import io.github.saasframework.cache.internal.store.ValueStore;
+import io.github.saasframework.cache.serializer.CacheSerializationException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +52,10 @@ import org.springframework.data.redis.connection.SetCondition;
  * policy), the loader's value is returned without caching, the failure is recorded and
  * logged at most every 30 seconds;</li>
  * <li>null caching: a {@code null} result can be stored as a marker for a short TTL;</li>
+ * <li>unreadable entries: an entry that cannot be read as the requested type (written by
+ * an older version of a class, or by another writer) is a miss: the loader runs and its
+ * value replaces the entry; counted ({@code recordUnreadableEntry}) and logged at most
+ * every 30 seconds, naming the key and type, never the value;</li>
  * <li>refresh-ahead (a policy with {@code refreshAfter}): the hit reads the value and its
  * remaining TTL in one script; a hit on an entry older than {@code refreshAfter} answers
  * with it and hands a reload to {@link RefreshAhead}, which takes the same lease as a
@@ -89,6 +94,8 @@ public final class Remembering {
 	private final long pollNanos;
 
 	private final ThrottledLog failOpenLog = new ThrottledLog(Remembering.class);
+
+	private final ThrottledLog unreadableLog = new ThrottledLog(Remembering.class);
 
 	private final AsyncRemembering async;
 
@@ -188,6 +195,7 @@ public final class Remembering {
 			Type type, Callable<?> loader, CacheObserver.Observed observed) {
 		long refreshMillis = TtlPolicy.toMillis(policy.refreshAfter());
 		Object value;
+		boolean unreadable = false;
 		try {
 			if (refreshMillis == 0) {
 				// the read tells the observer hit or miss
@@ -197,8 +205,8 @@ public final class Remembering {
 				StoredValue found = this.store.find(namespace, key, true);
 				observed.result((found != null) ? CacheObserver.Result.HIT : CacheObserver.Result.MISS);
 				value = (found != null) ? found.value(key, type, this.codec) : ValueStore.ABSENT;
-				if (found != null && !found.isNullMarker() && found.ageMillis(ttlMillis) >= refreshMillis) {
-					requestRefresh(namespace, key, ttlMillis, policy, loader);
+				if (found != null) {
+					refreshIfStale(namespace, key, found, ttlMillis, policy, loader);
 				}
 			}
 		}
@@ -206,10 +214,15 @@ public final class Remembering {
 			observed.result(CacheObserver.Result.MISS);
 			return failOpen(namespace, key, type, loader, ex);
 		}
+		catch (CacheSerializationException ex) {
+			noteUnreadable(namespace, key, ex);
+			unreadable = true;
+			value = ValueStore.ABSENT;
+		}
 		if (value != ValueStore.ABSENT) {
 			return value;
 		}
-		Miss miss = new Miss(namespace, key, ttlMillis, policy, type, loader);
+		Miss miss = new Miss(namespace, key, ttlMillis, policy, type, loader, unreadable);
 		return await(join(namespace, key, type, (mine) -> {
 			try {
 				mine.complete(miss.load());
@@ -227,9 +240,72 @@ public final class Remembering {
 		return this.loads.join(new Flight(namespace.redisKey(key), type), work);
 	}
 
-	void requestRefresh(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy, Callable<?> loader) {
-		this.refreshAhead.request(namespace.redisKey(key), namespace.metricsPrefix(), key,
-				() -> reload(namespace, key, ttlMillis, policy, loader));
+	/**
+	 * Starts one background reload of an entry older than the policy's
+	 * {@code refreshAfter} (nothing for a fresh entry, a null marker, or a policy without
+	 * refresh-ahead): under the key's load lease, so one process reloads.
+	 * @param namespace the cache's namespace
+	 * @param key the unprefixed key
+	 * @param found the entry, read with its remaining TTL
+	 * @param ttlMillis the TTL the entry is written with
+	 * @param policy the per-call settings
+	 * @param loader the reload, called on a thread of the cache's reload pool
+	 */
+	public void refreshIfStale(KeyNamespace namespace, String key, StoredValue found, long ttlMillis,
+			RememberPolicy policy, Callable<?> loader) {
+		long refreshMillis = TtlPolicy.toMillis(policy.refreshAfter());
+		if (refreshMillis > 0 && !found.isNullMarker() && found.ageMillis(ttlMillis) >= refreshMillis) {
+			this.refreshAhead.request(namespace.redisKey(key), namespace.metricsPrefix(), key,
+					() -> reload(namespace, key, ttlMillis, policy, loader));
+		}
+	}
+
+	/**
+	 * The read of a cache lookup that has a way to reload the entry (the Spring cache's
+	 * {@code get}): the stored value as {@code type}; with a reloader and a policy with
+	 * {@code refreshAfter}, a stale hit also starts one background reload. An entry that
+	 * cannot be read as {@code type} is a miss (counted and logged, see the class
+	 * description).
+	 * @param namespace the cache's namespace
+	 * @param key the unprefixed key
+	 * @param type the type to read
+	 * @param ttlMillis the TTL entries are written with
+	 * @param policy the per-call settings
+	 * @param reloader the reload of a stale entry, or {@code null} for none
+	 * @return the value ({@code null} for a cached null), or {@link ValueStore#ABSENT}
+	 */
+	public @Nullable Object lookup(KeyNamespace namespace, String key, Type type, long ttlMillis, RememberPolicy policy,
+			@Nullable Callable<?> reloader) {
+		try {
+			if (reloader == null || policy.refreshAfter().isZero()) {
+				return this.store.get(namespace, key, type);
+			}
+			StoredValue found = this.store.find(namespace, key, true);
+			if (found == null) {
+				return ValueStore.ABSENT;
+			}
+			Object value = found.value(key, type, this.codec);
+			refreshIfStale(namespace, key, found, ttlMillis, policy, reloader);
+			return value;
+		}
+		catch (CacheSerializationException ex) {
+			noteUnreadable(namespace, key, ex);
+			return ValueStore.ABSENT;
+		}
+	}
+
+	/**
+	 * Counts an entry that could not be read and is answered as a miss, and logs it at
+	 * most every 30 seconds (the exception names the key and the type, never the value).
+	 * @param namespace the cache's namespace
+	 * @param key the unprefixed key
+	 * @param failure the codec's failure
+	 */
+	public void noteUnreadable(KeyNamespace namespace, String key, CacheSerializationException failure) {
+		this.recorder.recordUnreadableEntry(namespace.metricsPrefix());
+		this.unreadableLog.warn(() -> failure.getMessage() + " (prefix " + Arguments.quote(namespace.prefix())
+				+ "); answered as a miss: the value is loaded again and replaces the entry. An entry written by an"
+				+ " older shape of the class is replaced this way, one load per key");
 	}
 
 	/**
@@ -475,7 +551,12 @@ public final class Remembering {
 
 		private @Nullable Object value;
 
-		Miss(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy, Type type, Callable<?> loader) {
+		/** Whether the key holds an entry that cannot be read as the type. */
+		private boolean unreadable;
+
+		Miss(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy, Type type, Callable<?> loader,
+				boolean unreadable) {
+			this.unreadable = unreadable;
 			this.namespace = namespace;
 			this.key = key;
 			this.raw = namespace.rawKey(key);
@@ -531,16 +612,33 @@ public final class Remembering {
 			}
 		}
 
-		/** The value in Redis now (not counted as a get: the miss was counted). */
+		/**
+		 * The value in Redis now (not counted as a get: the miss was counted); an entry
+		 * that cannot be read is none, to be replaced.
+		 */
 		private @Nullable Object stored() {
 			byte[] bytes = Remembering.this.door.await(Remembering.this.door.get(this.raw));
-			return (bytes != null) ? Remembering.this.codec.decode(this.key, bytes, this.type) : ValueStore.ABSENT;
+			if (bytes == null) {
+				return ValueStore.ABSENT;
+			}
+			try {
+				return Remembering.this.codec.decode(this.key, bytes, this.type);
+			}
+			catch (CacheSerializationException ex) {
+				this.unreadable = true;
+				return ValueStore.ABSENT;
+			}
 		}
 
 		private @Nullable Object loadAndStore() {
 			this.value = callLoader(this.namespace.metricsPrefix(), this.key, this.loader);
 			this.loaded = true;
-			store(this.namespace, this.key, this.raw, this.ttlMillis, this.policy, this.value);
+			if (!store(this.namespace, this.key, this.raw, this.ttlMillis, this.policy, this.value)
+					&& this.unreadable) {
+				// nothing replaces the unreadable entry: remove it rather than read it
+				// again on every call
+				Remembering.this.door.await(Remembering.this.door.unlink(this.raw));
+			}
 			return this.value;
 		}
 
