@@ -1,6 +1,7 @@
 package io.github.saasframework.cache;
 
 import io.github.saasframework.cache.internal.near.ImmutableTypes;
+import io.github.saasframework.cache.internal.near.NearCacheUnavailableException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,11 +18,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.github.saasframework.cache.testsupport.RedisServerProcess;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +38,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The near cache on a {@code redis-server} of the test's own: hits cost no Redis command,
@@ -386,6 +389,46 @@ class NearCacheTests {
 		});
 	}
 
+	// ---------------------------------------------------------------- Redis down at
+	// startup
+
+	/**
+	 * Issue 24: with Redis down, creating a near-cached cache threw ("could not open its
+	 * tracking connection") and the application did not start, where a cache without the
+	 * near cache starts and fails open.
+	 */
+	@Test
+	void startedWhileRedisIsDown_failsOpenAndKeepsNothing_thenTracksOnceRedisAnswers() {
+		this.server.kill();
+		RedisCache cache = cache(CacheConfig.builder().failOpen(true));
+		AtomicInteger loads = new AtomicInteger();
+		assertThat(
+				cache.remember("plan", Duration.ofMinutes(1), String.class, () -> "loaded-" + loads.incrementAndGet()))
+			.isEqualTo("loaded-1");
+		assertThat(
+				cache.remember("plan", Duration.ofMinutes(1), String.class, () -> "loaded-" + loads.incrementAndGet()))
+			.as("fails open on every call, as without the near cache")
+			.isEqualTo("loaded-2");
+		assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> cache.get("plan", String.class));
+		assertThat(cache.heldInMemory("plan")).isFalse();
+
+		this.server.restart();
+		this.server.command("SET", "near:plan", "stored");
+		Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> trackingClientIdOrNull() != null);
+		inMemory(cache, "plan");
+		assertThat(cache.get("plan", String.class)).contains("stored");
+		long reads = reads();
+		for (int i = 0; i < 10; i++) {
+			assertThat(cache.get("plan", String.class)).contains("stored");
+		}
+		assertThat(reads()).as("answered from memory").isEqualTo(reads);
+		this.server.command("SET", "near:plan", "changed");
+		Awaitility.await()
+			.atMost(VISIBLE_WITHIN)
+			.pollInterval(Duration.ofMillis(1))
+			.until(() -> cache.get("plan", String.class).orElse(null), "changed"::equals);
+	}
+
 	// ---------------------------------------------------------------- setup refused
 
 	@Test
@@ -400,13 +443,38 @@ class NearCacheTests {
 		restricted.afterPropertiesSet();
 		restricted.start();
 		try {
-			assertThatIllegalStateException()
+			assertThatExceptionOfType(NearCacheUnavailableException.class)
 				.isThrownBy(() -> RedisCache.create(restricted,
 						CacheConfig.builder().keyPrefix("near").nearCache(true).build()))
-				.withMessageContaining("CLIENT TRACKING");
+				.withMessageContaining("CLIENT TRACKING")
+				.withMessageContaining("NOPERM")
+				.satisfies((ex) -> assertThat(ex.remedy()).contains("+client|tracking"));
 		}
 		finally {
 			restricted.destroy();
+		}
+	}
+
+	@Test
+	void aClientLimitedToResp2_isRefusedWithTheReason() {
+		LettuceConnectionFactory resp2 = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(this.server.host(), this.server.port()),
+				LettuceClientConfiguration.builder()
+					.commandTimeout(COMMAND_TIMEOUT)
+					.clientOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build())
+					.build());
+		resp2.afterPropertiesSet();
+		resp2.start();
+		try {
+			assertThatExceptionOfType(NearCacheUnavailableException.class)
+				.isThrownBy(
+						() -> RedisCache.create(resp2, CacheConfig.builder().keyPrefix("near").nearCache(true).build()))
+				.withMessageContaining("RESP3")
+				.withMessageContaining("RESP2");
+			assertThat(trackingClientIdOrNull()).isNull();
+		}
+		finally {
+			resp2.destroy();
 		}
 	}
 

@@ -14,6 +14,7 @@ import io.github.saasframework.cache.RedisCache;
 
 import io.github.saasframework.cache.RememberPolicy;
 import io.github.saasframework.cache.interceptor.InvalidCacheConfigurationException;
+import io.github.saasframework.cache.internal.near.NearCacheUnavailableException;
 import io.github.saasframework.cache.serializer.CacheSerializer;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -43,7 +44,14 @@ final class CacheSettings {
 			Stream<RedisCacheCustomizer> customizers) {
 		CacheConfig.Builder config = config(properties, serializer, recorder, observer);
 		customizers.forEach((customizer) -> customizer.customize(config));
-		return RedisCache.create(factory, config.build());
+		try {
+			return RedisCache.create(factory, config.build());
+		}
+		catch (NearCacheUnavailableException ex) {
+			// Redis answered and cannot keep a near cache coherent: name the switch
+			throw InvalidCacheConfigurationException.property("app.cache.near.enabled", true, ex.getMessage(),
+					"false, or " + ex.remedy(), ex);
+		}
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
+import io.github.saasframework.cache.testsupport.RedisServerProcess;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.awaitility.Awaitility;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -22,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code app.cache.near.*}: the near cache of the auto-configured cache, what it answers
- * (the Cache API and {@code @Cacheable} hits), its meters, and the failure report of a
- * bad value.
+ * (the Cache API and {@code @Cacheable} hits), its meters, starting while Redis is down,
+ * and the failure reports of a bad value and of a Redis that refuses tracking.
  */
 @ExtendWith(RedisServerExtension.class)
 class NearCacheAutoConfigurationTests {
@@ -117,6 +119,101 @@ class NearCacheAutoConfigurationTests {
 			assertThat(context.getStartupFailure())
 				.hasStackTraceContaining("Invalid value '0s' for property 'app.cache.near.max-age'");
 		});
+	}
+
+	/**
+	 * Issue 24: with the near cache on and Redis down, the application did not start (a
+	 * 139-line stack trace); without the near cache it starts and fails open.
+	 */
+	@Test
+	void startsWithRedisDown_failsOpen_andServesFromMemoryCoherentlyOnceRedisAnswers() {
+		RedisServerProcess server = RedisServerProcess.start();
+		try {
+			server.kill();
+			new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+						JacksonAutoConfiguration.class, RedisCacheAutoConfiguration.class,
+						SpringCacheAutoConfiguration.class, CacheAutoConfiguration.class))
+				.withBean(DataRedisConnectionDetails.class, () -> TestRedis.connectionDetails(server.port()))
+				.withBean(SimpleMeterRegistry.class)
+				.withUserConfiguration(SpringCacheAutoConfigurationTests.CachingApplication.class)
+				.withPropertyValues("app.cache.key-prefix=" + PREFIX, "app.cache.near.enabled=true",
+						"spring.data.redis.timeout=500ms", "spring.data.redis.connect-timeout=500ms")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					SpringCacheAutoConfigurationTests.Books books = context
+						.getBean(SpringCacheAutoConfigurationTests.Books.class);
+					Cache cache = context.getBean(Cache.class);
+					MeterRegistry registry = context.getBean(MeterRegistry.class);
+					// fails open, as without the near cache: the methods answer, uncached
+					assertThat(books.find(1).title()).isEqualTo("title-1");
+					assertThat(books.find(1).title()).isEqualTo("title-1");
+					assertThat(books.calls()).hasValue(2);
+					assertThat(cache.remember("flag", Duration.ofMinutes(1), String.class, () -> "loaded"))
+						.isEqualTo("loaded");
+					assertThat(nearHits(registry, "books")).isZero();
+
+					server.restart();
+					Awaitility.await()
+						.atMost(Duration.ofSeconds(15))
+						.ignoreExceptions()
+						.until(() -> books.find(2) != null && nearHits(registry, "books") > 0);
+					assertThat(books.calls()).as("id 2 loaded once, then answered by Redis and memory").hasValue(3);
+					// coherent: a write by another client is seen
+					server.command("SET", PREFIX + ":books:2", "{\"id\":2,\"title\":\"rewritten\"}");
+					Awaitility.await()
+						.atMost(Duration.ofSeconds(5))
+						.pollInterval(Duration.ofMillis(1))
+						.until(() -> books.find(2).title(), "rewritten"::equals);
+					assertThat(books.calls()).hasValue(3);
+				});
+		}
+		finally {
+			server.stop();
+		}
+	}
+
+	@Test
+	void aUserWithoutTheRightToTrack_failsStartupWithAReportNamingTheProperty() {
+		RedisServerProcess server = RedisServerExtension.server();
+		server.command("ACL", "SETUSER", "near-reader", "on", ">secret", "~*", "+@all", "-client");
+		try {
+			this.contextRunner.withBean("restrictedConnectionDetails", DataRedisConnectionDetails.class,
+					() -> new DataRedisConnectionDetails() {
+
+						@Override
+						public String getUsername() {
+							return "near-reader";
+						}
+
+						@Override
+						public String getPassword() {
+							return "secret";
+						}
+
+						@Override
+						public Standalone getStandalone() {
+							return Standalone.of("127.0.0.1", server.port());
+						}
+
+					}, (definition) -> definition.setPrimary(true))
+				.withPropertyValues("app.cache.near.enabled=true")
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					FailureAnalysis analysis = new CacheConfigurationFailureAnalyzer()
+						.analyze(context.getStartupFailure());
+					assertThat(analysis).isNotNull();
+					assertThat(analysis.getDescription())
+						.startsWith("Invalid value 'true' for property 'app.cache.near.enabled'")
+						.contains("CLIENT TRACKING")
+						.contains("NOPERM");
+					assertThat(analysis.getAction()).isEqualTo("Update property 'app.cache.near.enabled' to false,"
+							+ " or grant the Redis user the right to run CLIENT TRACKING (ACL: +client|tracking).");
+				});
+		}
+		finally {
+			server.command("ACL", "DELUSER", "near-reader");
+		}
 	}
 
 	private static double nearHits(MeterRegistry registry, String cache) {

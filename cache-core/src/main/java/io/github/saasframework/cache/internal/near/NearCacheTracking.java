@@ -36,6 +36,8 @@ import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import io.github.saasframework.cache.internal.ThrottledLog;
 import io.github.saasframework.cache.internal.redis.LuaScripts;
@@ -64,10 +66,27 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * keeps no reads until tracking is on again (Lettuce reconnects, then tracking is
  * switched off and on anew). A new cluster topology empties the near cache too, and new
  * masters get a connection.
+ * <p>
+ * <b>Redis down at startup.</b> Opening the connections is tried once while the cache is
+ * created; when Redis cannot be reached (or does not answer within a few seconds) the
+ * cache starts without tracking and the attempt is repeated every second in the
+ * background, as is opening the connection of a cluster master that could not be reached
+ * later. Until a master's tracking is confirmed its keys are read from Redis and nothing
+ * is kept. What will not heal by waiting (no Lettuce, RESP2 only, {@code CLIENT TRACKING}
+ * refused) is a {@link NearCacheUnavailableException}: thrown when found while the cache
+ * is created, logged as an error and the near cache left off when found later.
  */
 abstract class NearCacheTracking implements AutoCloseable {
 
+	private static final Log logger = LogFactory.getLog(NearCacheTracking.class);
+
 	private static final long HEARTBEAT_MILLIS = 1000;
+
+	/** Pause between two attempts to open the tracking connections. */
+	private static final long RETRY_MILLIS = 1000;
+
+	/** The longest the cache's creation waits for the first attempt. */
+	private static final long STARTUP_WAIT_MILLIS = 5000;
 
 	final TrackingListener near;
 
@@ -80,6 +99,13 @@ abstract class NearCacheTracking implements AutoCloseable {
 	private final ThrottledLog warnings = new ThrottledLog(NearCacheTracking.class);
 
 	volatile boolean closed;
+
+	/**
+	 * The outcome of the first attempt to open the connections: done when they are open
+	 * or Redis could not be reached (then later attempts follow), failed with a
+	 * {@link NearCacheUnavailableException}.
+	 */
+	private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
 	NearCacheTracking(RedisConnectionFactory factory, String prefix, TrackingListener near) {
 		this.factory = factory;
@@ -94,15 +120,17 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 	/**
 	 * Opens the tracking connection(s) for the factory's topology and switches tracking
-	 * on.
-	 * @throws IllegalStateException if the factory is not Lettuce's, the connection does
-	 * not speak RESP3, or Redis refuses tracking
+	 * on; when Redis cannot be reached, returns without them and opens them in the
+	 * background once Redis answers.
+	 * @throws NearCacheUnavailableException if the factory is not Lettuce's, the
+	 * connection does not speak RESP3, or Redis refuses tracking
 	 */
 	static NearCacheTracking start(RedisConnectionFactory factory, String prefix, TrackingListener near) {
 		if (!(factory instanceof LettuceConnectionFactory lettuce)) {
-			throw new IllegalStateException(
+			throw new NearCacheUnavailableException(
 					"The near cache needs Lettuce (its RESP3 client tracking keeps it coherent);"
-							+ " the connection factory is a " + factory.getClass().getName());
+							+ " the connection factory is a " + factory.getClass().getName(),
+					"use Lettuce, Spring Boot's default Redis client");
 		}
 		AbstractRedisClient client = lettuce.getRequiredNativeClient();
 		NearCacheTracking tracking;
@@ -113,19 +141,91 @@ abstract class NearCacheTracking implements AutoCloseable {
 			tracking = new Single(factory, prefix, near, single);
 		}
 		else {
-			throw new IllegalStateException(
-					"The near cache does not support Lettuce client " + client.getClass().getName());
+			throw new NearCacheUnavailableException(
+					"The near cache does not support Lettuce client " + client.getClass().getName(),
+					"use a standalone, Sentinel or cluster connection factory");
 		}
+		tracking.scheduler.execute(tracking::attempt);
 		try {
-			tracking.open();
+			tracking.firstAttempt.get(Math.min(lettuce.getTimeout() * 2 + 1000, STARTUP_WAIT_MILLIS),
+					TimeUnit.MILLISECONDS);
 		}
-		catch (RuntimeException ex) {
+		catch (ExecutionException ex) {
 			tracking.close();
-			throw ex;
+			if (ex.getCause() instanceof NearCacheUnavailableException unavailable) {
+				throw unavailable;
+			}
+			throw new IllegalStateException("The near cache could not start", ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			// Redis answers slowly: the cache starts, tracking follows when Redis has
+			// answered
+			tracking.firstAttempt.whenComplete((opened, failure) -> {
+				if (failure != null) {
+					tracking.unavailable(failure);
+				}
+			});
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			tracking.close();
+			throw new IllegalStateException("Interrupted while starting the near cache", ex);
 		}
 		tracking.scheduler.scheduleWithFixedDelay(tracking::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS,
 				TimeUnit.MILLISECONDS);
 		return tracking;
+	}
+
+	/**
+	 * One attempt to open the connections, on the scheduler: on success tracking is on
+	 * (or a master's is switched on by the heartbeat); Redis not reachable: tried again
+	 * after a pause; a reason that will not heal: given up.
+	 */
+	private void attempt() {
+		if (this.closed) {
+			return;
+		}
+		try {
+			open();
+		}
+		catch (NearCacheUnavailableException ex) {
+			release();
+			if (!this.firstAttempt.completeExceptionally(ex)) {
+				unavailable(ex);
+			}
+			return;
+		}
+		catch (RuntimeException ex) {
+			release();
+			if (this.closed) {
+				return;
+			}
+			if (this.firstAttempt.complete(null)) {
+				logger.warn("Near cache: Redis could not be reached (" + ex.getMessage()
+						+ "); the cache starts without client tracking and switches it on when Redis answers."
+						+ " Until then every read goes to Redis and nothing is kept in memory");
+			}
+			else {
+				warn("Near cache: Redis still cannot be reached; client tracking is switched on when it answers", ex);
+			}
+			this.scheduler.schedule(this::attempt, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+			return;
+		}
+		if (this.closed) {
+			release();
+		}
+		else if (!this.firstAttempt.complete(null)) {
+			logger.info("Near cache: Redis answered; the tracking connection is open");
+		}
+	}
+
+	/** A reason that will not heal, found after the cache was created: stay off. */
+	private void unavailable(Throwable failure) {
+		String remedy = (failure instanceof NearCacheUnavailableException unavailable) ? unavailable.remedy()
+				: "check the logs above";
+		logger.error("Near cache: switched off: " + failure.getMessage() + ". Every read goes to Redis and"
+				+ " nothing is kept in memory. Switch the near cache off (app.cache.near.enabled=false with"
+				+ " Spring Boot), or " + remedy + ", and restart", failure);
 	}
 
 	/** Opens the connections and switches tracking on (blocking). */
@@ -153,10 +253,22 @@ abstract class NearCacheTracking implements AutoCloseable {
 	public void close() {
 		this.closed = true;
 		this.scheduler.shutdownNow();
-		for (Node node : nodes()) {
-			node.detach();
+		release();
+	}
+
+	/**
+	 * Detaches every node and closes the connections, so that a later attempt starts
+	 * anew.
+	 */
+	void release() {
+		try {
+			for (Node node : nodes()) {
+				node.detach();
+			}
 		}
-		closeConnections();
+		finally {
+			closeConnections();
+		}
 	}
 
 	TrackingArgs trackingArgs() {
@@ -164,7 +276,10 @@ abstract class NearCacheTracking implements AutoCloseable {
 		return this.prefix.isEmpty() ? args : args.prefixes(StandardCharsets.UTF_8, this.prefix);
 	}
 
-	/** Opens a tracking connection; a failure says what could not be opened. */
+	/**
+	 * Opens a tracking connection; a failure (Redis not reachable) says what could not be
+	 * opened.
+	 */
 	static <C> C openConnection(java.util.function.Supplier<C> opener) {
 		try {
 			return opener.get();
@@ -178,8 +293,10 @@ abstract class NearCacheTracking implements AutoCloseable {
 		if (connection instanceof StatefulRedisConnectionImpl<?, ?> impl) {
 			ProtocolVersion version = impl.getConnectionState().getNegotiatedProtocolVersion();
 			if (version != null && version != ProtocolVersion.RESP3) {
-				throw new IllegalStateException("The near cache needs RESP3 (Redis 6 or later, and a Lettuce client"
-						+ " that is not limited to RESP2): the connection to " + where + " speaks " + version);
+				throw new NearCacheUnavailableException("The near cache needs RESP3 (Redis 6 or later, and a Lettuce"
+						+ " client that is not limited to RESP2): the connection to " + where + " speaks " + version,
+						"use Redis 6 or later, and leave Lettuce's protocol version at its default (RESP3 where the"
+								+ " server speaks it)");
 			}
 		}
 	}
@@ -218,7 +335,13 @@ abstract class NearCacheTracking implements AutoCloseable {
 			return this.connection.getTimeout().toNanos();
 		}
 
-		/** Listens and switches tracking on; blocks until Redis answered. */
+		/**
+		 * Listens and switches tracking on; blocks until Redis answered. A refusal is
+		 * thrown; any other failure (a timeout, a lost connection) leaves the node down
+		 * for the heartbeat to try again.
+		 * @throws NearCacheUnavailableException if the connection is not RESP3 or Redis
+		 * refuses tracking
+		 */
 		void attach() {
 			requireResp3(this.connection, this.name);
 			this.connection.addListener((PushListener) this);
@@ -227,11 +350,14 @@ abstract class NearCacheTracking implements AutoCloseable {
 				enable().get(this.connection.getTimeout().toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
 			}
 			catch (ExecutionException ex) {
-				throw refused(ex.getCause());
+				Throwable cause = (ex.getCause() instanceof CompletionException && ex.getCause().getCause() != null)
+						? ex.getCause().getCause() : ex.getCause();
+				if (refusedForGood(cause)) {
+					throw refused(cause);
+				}
 			}
 			catch (TimeoutException ex) {
-				throw new IllegalStateException(
-						"The near cache could not switch on client tracking on " + this.name + " in time", ex);
+				// the heartbeat switches it on once Redis answers
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -239,9 +365,20 @@ abstract class NearCacheTracking implements AutoCloseable {
 			}
 		}
 
-		private IllegalStateException refused(@Nullable Throwable cause) {
-			return new IllegalStateException("The near cache needs client tracking (CLIENT TRACKING, Redis 6 or later,"
-					+ " and the right to run it), and " + this.name + " refused it: " + cause, cause);
+		/**
+		 * Whether Redis answered the tracking command with an error that asking again
+		 * will not change: {@code NOPERM} (an ACL), {@code ERR} (no such command or
+		 * option).
+		 */
+		private static boolean refusedForGood(@Nullable Throwable cause) {
+			String message = (cause instanceof RedisCommandExecutionException) ? cause.getMessage() : null;
+			return message != null && (message.startsWith("NOPERM") || message.startsWith("ERR"));
+		}
+
+		private NearCacheUnavailableException refused(Throwable cause) {
+			return new NearCacheUnavailableException("The near cache needs client tracking (CLIENT TRACKING, Redis 6"
+					+ " or later, and the right to run it), and " + this.name + " refused it: " + cause.getMessage(),
+					"grant the Redis user the right to run CLIENT TRACKING (ACL: +client|tracking)", cause);
 		}
 
 		void detach() {
@@ -423,9 +560,9 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 		private final RedisClient client;
 
-		private @Nullable StatefulRedisConnection<byte[], byte[]> connection;
+		private volatile @Nullable StatefulRedisConnection<byte[], byte[]> connection;
 
-		private @Nullable Node node;
+		private volatile @Nullable Node node;
 
 		Single(RedisConnectionFactory factory, String prefix, TrackingListener near, RedisClient client) {
 			super(factory, prefix, near);
@@ -437,9 +574,10 @@ abstract class NearCacheTracking implements AutoCloseable {
 			StatefulRedisConnection<byte[], byte[]> opened = openConnection(
 					() -> this.client.connect(ByteArrayCodec.INSTANCE));
 			this.connection = opened;
+			// before it is on: the heartbeat switches on what the first attempt could not
 			Node single = new Node(opened, "Redis");
-			single.attach();
 			this.node = single;
+			single.attach();
 		}
 
 		@Override
@@ -456,6 +594,8 @@ abstract class NearCacheTracking implements AutoCloseable {
 		@Override
 		void closeConnections() {
 			StatefulRedisConnection<byte[], byte[]> opened = this.connection;
+			this.node = null;
+			this.connection = null;
 			if (opened != null) {
 				opened.close();
 			}
@@ -474,9 +614,9 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 		private final Map<String, Node> nodes = new ConcurrentHashMap<>();
 
-		private @Nullable StatefulRedisClusterConnection<byte[], byte[]> connection;
+		private volatile @Nullable StatefulRedisClusterConnection<byte[], byte[]> connection;
 
-		private @Nullable Disposable topologyEvents;
+		private volatile @Nullable Disposable topologyEvents;
 
 		Cluster(RedisConnectionFactory factory, String prefix, TrackingListener near, RedisClusterClient client) {
 			super(factory, prefix, near);
@@ -492,7 +632,29 @@ abstract class NearCacheTracking implements AutoCloseable {
 				.filter(ClusterTopologyChangedEvent.class::isInstance)
 				.subscribe((event) -> topologyChanged(((ClusterTopologyChangedEvent) event).after()));
 			for (RedisClusterNode master : masters(this.client.getPartitions())) {
-				connect(master).attach();
+				try {
+					connect(master).attach();
+				}
+				catch (NearCacheUnavailableException ex) {
+					throw ex;
+				}
+				catch (RuntimeException ex) {
+					// this master is not reachable now: the heartbeat connects it later
+					warn("Near cache: could not open the tracking connection to cluster master " + master.getUri(), ex);
+				}
+			}
+		}
+
+		/** Also connects masters that have no tracking connection yet. */
+		@Override
+		void heartbeat() {
+			super.heartbeat();
+			if (this.closed || this.connection == null) {
+				return;
+			}
+			List<RedisClusterNode> masters = masters(this.client.getPartitions());
+			if (masters.stream().anyMatch((master) -> !this.nodes.containsKey(master.getNodeId()))) {
+				trackMasters(masters);
 			}
 		}
 
@@ -550,6 +712,10 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 		@Override
 		@Nullable Node nodeFor(byte[] raw) {
+			if (this.connection == null || this.nodes.isEmpty()) {
+				// not open (Redis not reached yet): the client may not know the topology
+				return null;
+			}
 			RedisClusterNode master = this.client.getPartitions().getMasterBySlot(SlotHash.getSlot(raw));
 			return (master != null) ? this.nodes.get(master.getNodeId()) : null;
 		}
@@ -562,10 +728,13 @@ abstract class NearCacheTracking implements AutoCloseable {
 		@Override
 		void closeConnections() {
 			Disposable events = this.topologyEvents;
+			this.topologyEvents = null;
 			if (events != null) {
 				events.dispose();
 			}
+			this.nodes.clear();
 			StatefulRedisClusterConnection<byte[], byte[]> cluster = this.connection;
+			this.connection = null;
 			if (cluster != null) {
 				cluster.close();
 			}

@@ -45,7 +45,10 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 
 	/**
 	 * Starts a near cache on a connection factory: its memory, the door whose writes it
-	 * hears of, and the tracking connection(s), on for every master before this returns.
+	 * hears of, and the tracking connection(s). When Redis cannot be reached, it starts
+	 * without them: every read goes to Redis (and fails as it would without a near
+	 * cache), nothing is kept, and tracking is switched on in the background once Redis
+	 * answers.
 	 * @param factory Lettuce's connection factory
 	 * @param keyPrefix the root cache's prefix ({@code ""}: every key is tracked)
 	 * @param maxEntries the size bound
@@ -54,7 +57,8 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 	 * @param recorder the metrics recorder
 	 * @param observer the observer
 	 * @return the store; its {@link #door()} is the cache's door
-	 * @throws IllegalStateException if the factory is not Lettuce's or Redis cannot track
+	 * @throws NearCacheUnavailableException if the factory is not Lettuce's, or Redis
+	 * answered and cannot track (RESP2 only, {@code CLIENT TRACKING} refused)
 	 */
 	public static NearCachedStore start(RedisConnectionFactory factory, String keyPrefix, int maxEntries,
 			Duration maxAge, ValueCodec codec, CacheMetricsRecorder recorder, CacheObserver observer) {
