@@ -3,14 +3,19 @@ package io.github.saasframework.cache.spring;
 import java.lang.reflect.Type;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 import io.github.saasframework.cache.RememberPolicy;
+import io.github.saasframework.cache.internal.Arguments;
+import io.github.saasframework.cache.internal.ThrottledLog;
 import io.github.saasframework.cache.internal.core.CacheCore;
 import io.github.saasframework.cache.internal.core.CacheInternals;
 import io.github.saasframework.cache.internal.KeyNamespace;
+import io.github.saasframework.cache.internal.redis.Outages;
 import io.github.saasframework.cache.internal.store.ValueStore;
 import org.jspecify.annotations.Nullable;
 
@@ -39,7 +44,17 @@ import org.springframework.core.ParameterizedTypeReference;
  * {@link RedisSpringCacheManager#errorHandler()} unless the application has its own),
  * which decides whether the method then runs without the cache. {@link #retrieve(Object)}
  * and {@link #retrieve(Object, Supplier)} never block: their futures come from the
- * library's non-blocking door.
+ * library's non-blocking door. A hit completes on the thread that read it; a miss or a
+ * failure completes on one of the cache's loader threads, since Spring's interceptor then
+ * calls the method on the completing thread, which must not be one of Lettuce's.
+ * <p>
+ * The views for methods that return a {@code CompletableFuture}, {@code Mono} or
+ * {@code Flux} ({@link #typed(Type, boolean) asynchronous views}) write without waiting
+ * ({@link #put}, {@link #evict} and {@link #clear} may be deferred by Spring's contract):
+ * Spring's interceptor calls them on the thread that completes the method's result, which
+ * may be an event loop. A write that fails then is logged (at most every 30 s) and
+ * counted as fail-open when Redis was unreachable; {@link #evictIfPresent} and
+ * {@link #invalidate} stay immediate.
  */
 final class RedisSpringCache extends AbstractValueAdaptingCache {
 
@@ -53,19 +68,24 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 
 	private final RememberPolicy policy;
 
+	private static final ThrottledLog asyncWriteFailures = new ThrottledLog(RedisSpringCache.class);
+
 	private final Type type;
+
+	/** Whether this view serves asynchronous methods: its writes do not wait. */
+	private final boolean async;
 
 	private final ParameterizedTypeReference<Object> typeReference;
 
 	/** Typed views by value type; only the untyped cache holds them. */
-	private final @Nullable ConcurrentMap<Type, RedisSpringCache> views;
+	private final @Nullable ConcurrentMap<View, RedisSpringCache> views;
 
 	RedisSpringCache(String name, io.github.saasframework.cache.Cache store, RememberPolicy policy) {
-		this(name, store, policy, Object.class, new ConcurrentHashMap<>());
+		this(name, store, policy, new View(Object.class, false), new ConcurrentHashMap<>());
 	}
 
-	private RedisSpringCache(String name, io.github.saasframework.cache.Cache store, RememberPolicy policy, Type type,
-			@Nullable ConcurrentMap<Type, RedisSpringCache> views) {
+	private RedisSpringCache(String name, io.github.saasframework.cache.Cache store, RememberPolicy policy, View view,
+			@Nullable ConcurrentMap<View, RedisSpringCache> views) {
 		// null values are adapted on every read (a null marker may have been written by a
 		// cache that stores nulls); whether a null is stored is the policy's
 		super(true);
@@ -80,8 +100,9 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		this.core = found;
 		this.namespace = foundNamespace;
 		this.policy = policy;
-		this.type = type;
-		this.typeReference = ParameterizedTypeReference.forType(type);
+		this.type = view.type();
+		this.async = view.async();
+		this.typeReference = ParameterizedTypeReference.forType(this.type);
 		this.views = views;
 	}
 
@@ -89,12 +110,26 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	 * This cache reading values as {@code valueType}; same name, same entries.
 	 */
 	RedisSpringCache typed(Type valueType) {
-		if (valueType.equals(this.type) || this.views == null) {
+		return typed(valueType, false);
+	}
+
+	/**
+	 * This cache reading values as {@code valueType}, for a method that returns them
+	 * directly or (when {@code async}) through a future or a reactive publisher, whose
+	 * writes then do not wait for Redis; same name, same entries.
+	 */
+	RedisSpringCache typed(Type valueType, boolean async) {
+		if ((valueType.equals(this.type) && async == this.async) || this.views == null) {
 			return this;
 		}
-		RedisSpringCache found = this.views.get(valueType);
-		return (found != null) ? found : this.views.computeIfAbsent(valueType,
+		View view = new View(valueType, async);
+		RedisSpringCache found = this.views.get(view);
+		return (found != null) ? found : this.views.computeIfAbsent(view,
 				(key) -> new RedisSpringCache(this.name, this.store, this.policy, key, null));
+	}
+
+	boolean isAsync() {
+		return this.async;
 	}
 
 	Type valueType() {
@@ -171,13 +206,42 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	@Override
 	public CompletableFuture<?> retrieve(Object key) {
 		String redisKey = SpringCacheKeys.toKey(this.name, key);
-		return this.core.store().findAsync(this.namespace, redisKey, false).thenApply((found) -> {
-			if (found == null) {
-				return null;
+		CompletableFuture<@Nullable Object> read = this.core.store()
+			.findAsync(this.namespace, redisKey, false)
+			.thenApply((found) -> {
+				if (found == null) {
+					return null;
+				}
+				Object value = found.value(redisKey, this.type, this.core.codec());
+				return (value != null) ? value : new SimpleValueWrapper(null);
+			});
+		if (read.isDone() && !read.isCompletedExceptionally() && read.getNow(null) != null) {
+			// a hit from memory
+			return read;
+		}
+		CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+		read.whenComplete((value, failure) -> {
+			if (failure == null && value != null) {
+				result.complete(value);
+				return;
 			}
-			Object value = found.value(redisKey, this.type, this.core.codec());
-			return (value != null) ? value : new SimpleValueWrapper(null);
+			Runnable completion = () -> {
+				if (failure != null) {
+					result.completeExceptionally(unwrap(failure));
+				}
+				else {
+					result.complete(null);
+				}
+			};
+			try {
+				this.core.loaders().execute(completion);
+			}
+			catch (RejectedExecutionException ex) {
+				// the cache is closing
+				completion.run();
+			}
 		});
+		return result;
 	}
 
 	/**
@@ -202,6 +266,10 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	@Override
 	public void put(Object key, @Nullable Object value) {
 		String redisKey = SpringCacheKeys.toKey(this.name, key);
+		if (this.async) {
+			putWithoutWaiting(key, redisKey, (value != NullValue.INSTANCE) ? value : null);
+			return;
+		}
 		if (value != null && value != NullValue.INSTANCE) {
 			this.store.set(redisKey, value, this.policy.ttl());
 		}
@@ -235,6 +303,10 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void evict(Object key) {
+		if (this.async) {
+			notifyFailure("evict", key, this.store.async().delete(SpringCacheKeys.toKey(this.name, key)));
+			return;
+		}
 		evictIfPresent(key);
 	}
 
@@ -249,6 +321,17 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	 */
 	@Override
 	public void clear() {
+		if (this.async) {
+			CompletableFuture<Boolean> cleared;
+			try {
+				cleared = CompletableFuture.supplyAsync(this::invalidate, this.core.loaders());
+			}
+			catch (RejectedExecutionException ex) {
+				cleared = CompletableFuture.failedFuture(ex);
+			}
+			notifyFailure("clear", "*", cleared);
+			return;
+		}
 		invalidate();
 	}
 
@@ -260,7 +343,53 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	@Override
 	public String toString() {
 		return "RedisSpringCache[name='" + this.name + "', prefix='" + this.store.prefix() + "', type="
-				+ this.type.getTypeName() + "]";
+				+ this.type.getTypeName() + (this.async ? ", async" : "") + "]";
+	}
+
+	/**
+	 * Stores a value (or the null marker, or removes the entry for a {@code null} the
+	 * cache does not store) without waiting; a value that cannot be serialized throws at
+	 * once.
+	 */
+	private void putWithoutWaiting(Object key, String redisKey, @Nullable Object value) {
+		CompletableFuture<?> write;
+		if (value == null && !cacheNulls()) {
+			write = this.store.async().delete(redisKey);
+		}
+		else {
+			write = this.core.remembering()
+				.storeAsync(this.namespace, redisKey, this.namespace.rawKey(redisKey),
+						this.core.ttls().millis(this.policy.ttl()), this.policy, value);
+		}
+		notifyFailure("put", key, write);
+	}
+
+	/**
+	 * Logs a write that failed after the caller went on (at most every 30 s), counted as
+	 * fail-open when Redis was unreachable.
+	 */
+	private void notifyFailure(String operation, Object key, CompletableFuture<?> write) {
+		write.whenComplete((done, failure) -> {
+			if (failure == null) {
+				return;
+			}
+			Throwable cause = unwrap(failure);
+			if (Outages.isOutage(cause)) {
+				this.core.config().metricsRecorder().recordFailOpen(metricsPrefix(), cause);
+			}
+			asyncWriteFailures.warn(() -> "Redis failed during " + operation + " of key "
+					+ Arguments.quote(String.valueOf(key)) + " in cache '" + this.name
+					+ "' after the method's result was handed on; it went on without it. Reason: "
+					+ Outages.describe(cause));
+		});
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while (current instanceof CompletionException && current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
 	}
 
 	private boolean cacheNulls() {
@@ -277,6 +406,10 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 			return null;
 		}
 		return (value != null) ? value : NullValue.INSTANCE;
+	}
+
+	/** What a view reads values as, and whether its writes wait. */
+	private record View(Type type, boolean async) {
 	}
 
 }

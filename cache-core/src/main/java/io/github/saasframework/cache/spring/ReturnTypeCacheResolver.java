@@ -20,16 +20,22 @@ import org.springframework.cache.CacheManager;
 import org.springframework.cache.interceptor.CacheOperationInvocationContext;
 import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.core.MethodClassKey;
+import org.springframework.core.ReactiveAdapter;
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 
 /**
  * Hands Spring's cache interceptor the caches of the {@link RedisSpringCacheManager}
  * typed by the invoked method's generic return type, so that values are read back as what
- * the method returns ({@code List<Book>} as {@code List<Book>}), from plain JSON without
- * type metadata. {@code Optional<T>} and {@code CompletableFuture<T>} methods cache the
- * {@code T}: Spring unwraps them before {@code put} and wraps the cached value again on a
- * hit. A type variable the target class binds is resolved to that class.
+ * the method returns or emits ({@code List<Book>} as {@code List<Book>}), from plain JSON
+ * without type metadata. {@code Optional<T>}, {@code CompletableFuture<T>} and
+ * {@code Mono<T>} methods cache the {@code T}, {@code Flux<T>} methods a {@code List<T>}:
+ * Spring unwraps them before {@code put} (collecting a {@code Flux}) and wraps the cached
+ * value again on a hit. Methods that return a {@code CompletableFuture} or a reactive
+ * type get the cache's {@linkplain RedisSpringCache#typed(Type, boolean) asynchronous
+ * view}, whose writes do not wait. A type variable the target class binds is resolved to
+ * that class.
  */
 final class ReturnTypeCacheResolver implements CacheResolver {
 
@@ -37,7 +43,7 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 
 	private final CacheManager cacheManager;
 
-	private final ConcurrentMap<MethodClassKey, Type> valueTypes = new ConcurrentHashMap<>();
+	private final ConcurrentMap<MethodClassKey, ValueType> valueTypes = new ConcurrentHashMap<>();
 
 	ReturnTypeCacheResolver(CacheManager cacheManager) {
 		this.cacheManager = cacheManager;
@@ -50,7 +56,7 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 			throw new IllegalStateException("No cache name for " + context.getOperation()
 					+ ": name one on the annotation (@Cacheable(\"books\")) or with @CacheConfig on the class");
 		}
-		Type valueType = valueType(context.getMethod(), AopUtils.getTargetClass(context.getTarget()));
+		ValueType valueType = valueType(context.getMethod(), AopUtils.getTargetClass(context.getTarget()));
 		List<Cache> caches = new ArrayList<>(names.size());
 		for (String name : names) {
 			Cache cache = this.cacheManager.getCache(name);
@@ -58,15 +64,27 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 				throw new IllegalArgumentException(
 						"Cannot find cache named '" + name + "' for " + context.getOperation());
 			}
-			caches.add((cache instanceof RedisSpringCache typed) ? typed.typed(valueType) : cache);
+			caches.add((cache instanceof RedisSpringCache typed) ? typed.typed(valueType.type(), valueType.async())
+					: cache);
 		}
 		return caches;
 	}
 
-	Type valueType(Method method, Class<?> targetClass) {
+	ValueType valueType(Method method, Class<?> targetClass) {
 		MethodClassKey key = new MethodClassKey(method, targetClass);
-		Type found = this.valueTypes.get(key);
-		return (found != null) ? found : this.valueTypes.computeIfAbsent(key, (k) -> resolve(method, targetClass));
+		ValueType found = this.valueTypes.get(key);
+		return (found != null) ? found : this.valueTypes.computeIfAbsent(key,
+				(k) -> new ValueType(resolve(method, targetClass), isAsync(method.getReturnType())));
+	}
+
+	/**
+	 * Whether Spring's interceptor handles the method's result asynchronously: a
+	 * {@code CompletableFuture} or a type of the {@link ReactiveAdapterRegistry}
+	 * ({@code Mono}, {@code Flux}, ...).
+	 */
+	static boolean isAsync(Class<?> returnType) {
+		return CompletableFuture.class.isAssignableFrom(returnType)
+				|| ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType) != null;
 	}
 
 	static Type resolve(Method method, Class<?> targetClass) {
@@ -75,7 +93,13 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 		if (raw == void.class || raw == Void.class) {
 			return Object.class;
 		}
-		if (WRAPPERS.contains(raw)) {
+		ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(raw);
+		if (adapter != null && !adapter.isNoValue() && returnType.hasGenerics()) {
+			ResolvableType element = returnType.getGeneric(0);
+			// Spring caches what a multi-value publisher emits as a list
+			returnType = adapter.isMultiValue() ? ResolvableType.forClassWithGenerics(List.class, element) : element;
+		}
+		else if (WRAPPERS.contains(raw)) {
 			returnType = returnType.as(raw).getGeneric(0);
 		}
 		Type type = returnType.getType();
@@ -101,6 +125,10 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 			return isConcrete(array.getGenericComponentType());
 		}
 		return false;
+	}
+
+	/** What a method's values are read as, and whether its result is asynchronous. */
+	record ValueType(Type type, boolean async) {
 	}
 
 }
