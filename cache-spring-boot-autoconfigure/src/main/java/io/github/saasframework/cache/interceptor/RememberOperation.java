@@ -18,14 +18,17 @@ import org.springframework.expression.Expression;
  * @param valueType the type values are read as: the resolved return type, or the
  * {@code Optional}'s element type
  * @param optional whether the method returns {@code Optional}
+ * @param returns how the method hands out its value: directly, as a future or a
+ * {@code Mono} (then {@code valueType} is what it completes with)
  */
 record RememberOperation(Expression key, RememberPolicy policy, @Nullable Expression condition,
-		@Nullable Expression unless, ParameterizedTypeReference<Object> valueType, boolean optional) {
+		@Nullable Expression unless, ParameterizedTypeReference<Object> valueType, boolean optional,
+		AsyncReturn returns) {
 
 	static RememberOperation of(Expression key, RememberPolicy policy, @Nullable Expression condition,
-			@Nullable Expression unless, Type valueType, boolean optional) {
+			@Nullable Expression unless, Type valueType, boolean optional, AsyncReturn returns) {
 		return new RememberOperation(key, policy, condition, unless, ParameterizedTypeReference.forType(valueType),
-				optional);
+				optional, returns);
 	}
 
 }

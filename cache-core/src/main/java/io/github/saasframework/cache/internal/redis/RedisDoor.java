@@ -478,7 +478,14 @@ public final class RedisDoor implements AutoCloseable {
 
 	private <T> CompletableFuture<T> send(NativeConnection.Command<T> command, byte[] key, byte @Nullable [] value,
 			@Nullable Object args) {
-		return this.connection.send(command, key, value, args);
+		try {
+			return this.connection.send(command, key, value, args);
+		}
+		catch (RuntimeException ex) {
+			// the factory could not open its connection: the future fails, as a command
+			// does
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	private SetArgs setArgs(long millis, SetCondition.KeyCondition condition) {
