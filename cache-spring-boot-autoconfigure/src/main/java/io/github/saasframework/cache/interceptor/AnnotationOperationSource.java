@@ -271,7 +271,7 @@ public final class AnnotationOperationSource implements EmbeddedValueResolverAwa
 		for (String key : forget.keys()) {
 			keys.add(problems.key(key, () -> this.evaluator.parseKey(key, method, targetClass)));
 		}
-		return new ForgetOperation(List.copyOf(keys));
+		return new ForgetOperation(List.copyOf(keys), AsyncReturn.of(method.getReturnType()));
 	}
 
 	/**

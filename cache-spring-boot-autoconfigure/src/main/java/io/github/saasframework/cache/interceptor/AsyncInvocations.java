@@ -2,10 +2,12 @@ package io.github.saasframework.cache.interceptor;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.RememberPolicy;
@@ -123,6 +125,28 @@ final class AsyncInvocations {
 	}
 
 	/**
+	 * {@code @Forget}: the method's result, completing only after {@code forget} ran on
+	 * the value it completed with (not when it failed or was cancelled).
+	 */
+	static Object afterCompletion(Object result, AsyncReturn kind,
+			Function<@Nullable Object, CompletableFuture<?>> forget) {
+		if (kind == AsyncReturn.FUTURE) {
+			return ((CompletionStage<?>) result).toCompletableFuture()
+				.thenCompose((value) -> forget.apply(value).thenApply((done) -> value));
+		}
+		return Reactive.afterCompletion(result, kind == AsyncReturn.FLUX, forget);
+	}
+
+	/** Removes keys without blocking, one {@code UNLINK} each. */
+	static CompletableFuture<?> deleteAll(Cache cache, List<String> keys) {
+		CompletableFuture<?>[] deletes = new CompletableFuture<?>[keys.size()];
+		for (int i = 0; i < deletes.length; i++) {
+			deletes[i] = cache.async().delete(keys.get(i));
+		}
+		return CompletableFuture.allOf(deletes);
+	}
+
+	/**
 	 * Calls the method through a fresh copy of the invocation and returns its future; the
 	 * method's failures, thrown or in the future, travel as {@link MethodFailure}.
 	 */
@@ -222,6 +246,18 @@ final class AsyncInvocations {
 			return Mono.usingWhen(Mono.fromFuture(locker::acquire), (lock) -> Mono.from(publisher(invocation)),
 					AsyncInvocations.Reactive::release, (lock, error) -> release(lock),
 					AsyncInvocations.Reactive::release);
+		}
+
+		@SuppressWarnings("unchecked")
+		static Publisher<?> afterCompletion(Object result, boolean many,
+				Function<@Nullable Object, CompletableFuture<?>> forget) {
+			Mono<Object> forgetNothing = Mono.defer(() -> Mono.fromFuture(() -> forget.apply(null))).then(Mono.empty());
+			if (many) {
+				return Flux.from((Publisher<Object>) result).concatWith(forgetNothing);
+			}
+			return Mono.from((Publisher<Object>) result)
+				.flatMap((value) -> Mono.fromFuture(() -> forget.apply(value)).thenReturn(value))
+				.switchIfEmpty(forgetNothing);
 		}
 
 		private static Mono<Void> release(AsyncLock lock) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.saasframework.cache.Cache;
+import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
 import io.github.saasframework.cache.annotation.WithLock;
 import io.github.saasframework.cache.lock.LockNotAcquiredException;
@@ -209,6 +210,30 @@ class AsyncAnnotationsIntegrationTests {
 		});
 	}
 
+	@Test
+	void forgetRemovesTheKeysOnceTheResultCompleted() {
+		this.runner.run((context) -> {
+			Books books = context.getBean(Books.class);
+			Cache cache = context.getBean(Cache.class);
+			cache.set("book:1", new Book(1, "old"));
+			cache.set("book:2", new Book(2, "old"));
+			cache.set("book:3", new Book(3, "old"));
+			CompletableFuture<String> gate = new CompletableFuture<>();
+			Mono<Book> renamed = books.rename(1, "new");
+			CompletableFuture<Book> future = books.renameLater(2, gate);
+			assertThat(cache.exists("book:1")).as("nothing before the subscription").isOne();
+			assertThat(renamed.block(BOUND)).isEqualTo(new Book(1, "new"));
+			assertThat(cache.exists("book:1")).isZero();
+			assertThat(cache.exists("book:2")).as("nothing before the future completed").isOne();
+			gate.complete("new");
+			assertThat(future.get(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo(new Book(2, "new"));
+			assertThat(cache.exists("book:2")).isZero();
+			assertThat(books.renameAll(3).collectList().block(BOUND)).hasSize(1);
+			assertThat(cache.exists("book:3")).isZero();
+			cache.flushPrefix();
+		});
+	}
+
 	private static void signal(String signal) throws Exception {
 		Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(server.pid())).start();
 		assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
@@ -292,6 +317,21 @@ class AsyncAnnotationsIntegrationTests {
 		@WithLock(key = "'lock:mono:' + #id")
 		public Mono<String> lockedMono(long id, Mono<String> work) {
 			return work;
+		}
+
+		@Forget(keys = "'book:' + #id")
+		public Mono<Book> rename(long id, String title) {
+			return Mono.delay(Duration.ofMillis(10)).map((tick) -> new Book(id, title));
+		}
+
+		@Forget(keys = "'book:' + #result.id()")
+		public CompletableFuture<Book> renameLater(long id, CompletableFuture<String> title) {
+			return title.thenApply((value) -> new Book(id, value));
+		}
+
+		@Forget(keys = "'book:' + #id")
+		public Flux<Book> renameAll(long id) {
+			return Flux.just(new Book(id, "x")).delayElements(Duration.ofMillis(10));
 		}
 
 		@WithLock(key = "'lock:flux:' + #id")
