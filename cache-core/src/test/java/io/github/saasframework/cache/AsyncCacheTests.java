@@ -206,6 +206,53 @@ class AsyncCacheTests {
 		template.delete(List.of("async-lease:k", "async-lease:k.lease"));
 	}
 
+	@Test
+	void remember_refreshAfter_staleHitAnswersAtOnce_andReloadsInTheBackground() throws Exception {
+		RedisCache cache = cache(CacheConfig.builder().keyPrefix("async-refresh"));
+		RememberPolicy policy = RememberPolicy.ttl(Duration.ofSeconds(60)).refreshAfter(Duration.ofSeconds(30));
+		AtomicInteger loads = new AtomicInteger();
+		Supplier<CompletableFuture<String>> loader = () -> CompletableFuture
+			.completedFuture("v" + loads.incrementAndGet());
+		ParameterizedTypeReference<String> type = new ParameterizedTypeReference<>() {
+		};
+		assertThat(cache.async().remember("k", policy, type, loader).get(BOUND_SECONDS, TimeUnit.SECONDS))
+			.isEqualTo("v1");
+		// 20 s of 60 s left: the entry looks 40 s old
+		assertThat(cache.expire("k", Duration.ofSeconds(20))).isTrue();
+		assertThat(cache.async().remember("k", policy, type, loader).get(BOUND_SECONDS, TimeUnit.SECONDS))
+			.as("the stale value answers at once")
+			.isEqualTo("v1");
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(BOUND_SECONDS))
+			.until(() -> cache.get("k", String.class).equals(Optional.of("v2")));
+		assertThat(cache.getTtl("k"))
+			.hasValueSatisfying((ttl) -> assertThat(ttl).isGreaterThan(Duration.ofSeconds(50)));
+		assertThat(loads).hasValue(2);
+		cache.flushPrefix();
+	}
+
+	@Test
+	void getAndRemember_areObservedAsTheBlockingOnes() throws Exception {
+		List<String> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
+		CacheObserver observer = (operation, prefix) -> new CacheObserver.Observed() {
+
+			@Override
+			public void result(CacheObserver.Result result) {
+				observed.add(operation + ":" + prefix + ":" + result);
+			}
+
+		};
+		RedisCache cache = cache(CacheConfig.builder().keyPrefix("async-observed").observer(observer));
+		cache.async().get("k", String.class).get(BOUND_SECONDS, TimeUnit.SECONDS);
+		cache.async()
+			.remember("k", Duration.ZERO, String.class, () -> CompletableFuture.completedFuture("v"))
+			.get(BOUND_SECONDS, TimeUnit.SECONDS);
+		cache.async().get("k", String.class).get(BOUND_SECONDS, TimeUnit.SECONDS);
+		assertThat(observed).containsExactly("GET:async-observed:MISS", "REMEMBER:async-observed:MISS",
+				"GET:async-observed:HIT");
+		cache.flushPrefix();
+	}
+
 	// ---------------------------------------------------------------- near cache
 
 	@Test
