@@ -1,6 +1,9 @@
 package io.github.saasframework.cache.autoconfigure;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -181,6 +184,20 @@ class ReactiveCachingIntegrationTests {
 				}
 			}
 			assertThat(one.calls().get() + two.calls().get()).as("one load per key across both contexts").isEqualTo(3);
+			// many waiters of one key, in both contexts: none of them parks a thread
+			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+			int before = threads.getThreadCount();
+			List<CompletableFuture<Book>> waiters = new ArrayList<>();
+			for (int i = 0; i < 50; i++) {
+				waiters.add(one.slowSynced(4).toFuture());
+				waiters.add(two.slowSynced(4).toFuture());
+			}
+			int during = threads.getThreadCount();
+			for (CompletableFuture<Book> waiter : waiters) {
+				assertThat(waiter.get(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo(new Book(4, "slow-4"));
+			}
+			assertThat(during - before).as("threads started while 100 callers wait").isLessThan(20);
+			assertThat(one.calls().get() + two.calls().get()).isEqualTo(4);
 			first.getBean(Cache.class).flushPrefix();
 		}));
 	}
