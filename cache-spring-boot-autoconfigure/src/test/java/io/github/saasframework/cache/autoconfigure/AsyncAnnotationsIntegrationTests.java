@@ -15,6 +15,7 @@ import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
 import io.github.saasframework.cache.annotation.WithLock;
 import io.github.saasframework.cache.lock.LockNotAcquiredException;
+import io.github.saasframework.cache.lock.LockNotHeldException;
 import io.github.saasframework.cache.testsupport.RedisServerProcess;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -207,6 +208,22 @@ class AsyncAnnotationsIntegrationTests {
 			Awaitility.await().atMost(BOUND).until(() -> server.command("EXISTS", PREFIX + ":lock:job:4").equals(":1"));
 			neverFuture.cancel(true);
 			Awaitility.await().atMost(BOUND).until(() -> server.command("EXISTS", PREFIX + ":lock:job:4").equals(":0"));
+		});
+	}
+
+	@Test
+	void withLockFailsTheResultWhenTheLockWasLostWhileItRan() {
+		this.runner.run((context) -> {
+			Books books = context.getBean(Books.class);
+			CompletableFuture<String> gate = new CompletableFuture<>();
+			CompletableFuture<String> locked = books.locked(5, gate);
+			Awaitility.await().atMost(BOUND).until(() -> server.command("EXISTS", PREFIX + ":lock:job:5").equals(":1"));
+			// another process (or an operator) removed the lock meanwhile
+			server.command("DEL", PREFIX + ":lock:job:5");
+			gate.complete("late");
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> locked.get(BOUND.toSeconds(), TimeUnit.SECONDS))
+				.withCauseExactlyInstanceOf(LockNotHeldException.class);
 		});
 	}
 
