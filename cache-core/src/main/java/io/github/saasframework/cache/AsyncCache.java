@@ -23,11 +23,13 @@ import org.springframework.core.ParameterizedTypeReference;
  * a bad one throws {@link IllegalArgumentException} at once (the future is not returned),
  * as the blocking methods do.
  * <p>
- * <b>Threads.</b> Futures complete on Lettuce's I/O threads (as Lettuce's own do); the
- * library runs nothing there that can block (loaders run on the threads their stages
- * complete on, or the cache's loader executor). Code that blocks in a dependent stage
- * should use the {@code *Async} variants of {@link CompletableFuture} with an executor of
- * its own.
+ * <b>Threads.</b> Futures complete on Lettuce's I/O threads (as Lettuce's own do), on the
+ * cache's loader threads, or at once on the caller's thread (a near-cache hit); the
+ * library runs nothing on Lettuce's threads that can block: a {@code remember} loader is
+ * always called on the cache's loader threads ({@code cache-loader-*}). Code that blocks
+ * (or calls the blocking {@link Cache}) in a dependent stage must use the {@code *Async}
+ * variants of {@link CompletableFuture} with an executor of its own: blocking a Lettuce
+ * thread stalls every command of the connection.
  *
  * @since 0.3.0
  * @see Cache#async()
@@ -127,8 +129,10 @@ public interface AsyncCache {
 	 * @param key the key
 	 * @param ttl time to live of a loaded value; {@link Duration#ZERO} for the default
 	 * @param type the class to read and store the value as
-	 * @param loader called on a miss, on the thread that found the miss; its stage's
-	 * value is stored (a {@code null} value is not, unless null caching is on)
+	 * @param loader called on a miss, on one of the cache's loader threads (never a
+	 * Lettuce thread); its stage's value is stored (a {@code null} value is not, unless
+	 * null caching is on); a stage that fails is passed on (a checked exception wrapped
+	 * in a {@link CacheException}) and nothing is stored
 	 * @return the value
 	 * @throws IllegalArgumentException if an argument is null or blank, or {@code ttl} is
 	 * negative

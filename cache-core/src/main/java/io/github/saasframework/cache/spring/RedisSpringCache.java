@@ -3,12 +3,17 @@ package io.github.saasframework.cache.spring;
 import java.lang.reflect.Type;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 import io.github.saasframework.cache.RememberPolicy;
+import io.github.saasframework.cache.internal.Arguments;
 import io.github.saasframework.cache.internal.KeyNamespace;
 import io.github.saasframework.cache.internal.ReadBackGuard;
 import io.github.saasframework.cache.internal.StoredValue;
+import io.github.saasframework.cache.internal.ThrottledLog;
+import io.github.saasframework.cache.internal.redis.Outages;
 import io.github.saasframework.cache.internal.core.CacheCore;
 import io.github.saasframework.cache.internal.core.CacheInternals;
 import io.github.saasframework.cache.internal.store.ValueStore;
@@ -50,7 +55,17 @@ import org.springframework.core.ParameterizedTypeReference;
  * {@link RedisSpringCacheManager#errorHandler()} unless the application has its own),
  * which decides whether the method then runs without the cache. {@link #retrieve(Object)}
  * and {@link #retrieve(Object, Supplier)} never block: their futures come from the
- * library's non-blocking door.
+ * library's non-blocking door. A hit completes on the thread that read it; a miss or a
+ * failure completes on one of the cache's loader threads, since Spring's interceptor then
+ * calls the method on the completing thread, which must not be one of Lettuce's.
+ * <p>
+ * The views for methods that return a {@code CompletableFuture}, {@code Mono} or
+ * {@code Flux} ({@link #forMethod(ReadBackGuard, boolean) asynchronous views}) write
+ * without waiting ({@link #put}, {@link #evict} and {@link #clear} may be deferred by
+ * Spring's contract): Spring's interceptor calls them on the thread that completes the
+ * method's result, which may be an event loop. A write that fails then is logged (at most
+ * every 30 s) and counted as fail-open when Redis was unreachable;
+ * {@link #evictIfPresent} and {@link #invalidate} stay immediate.
  */
 final class RedisSpringCache extends AbstractValueAdaptingCache {
 
@@ -64,7 +79,12 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 
 	private final RememberPolicy policy;
 
+	private static final ThrottledLog asyncWriteFailures = new ThrottledLog(RedisSpringCache.class);
+
 	private final Type type;
+
+	/** Whether this view serves asynchronous methods: its writes do not wait. */
+	private final boolean async;
 
 	private final ParameterizedTypeReference<Object> typeReference;
 
@@ -95,6 +115,7 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		this.namespace = foundNamespace;
 		this.policy = policy;
 		this.type = Object.class;
+		this.async = false;
 		this.typeReference = ParameterizedTypeReference.forType(Object.class);
 		this.ttlMillis = found.ttls().millis(policy.ttl());
 		this.guard = null;
@@ -102,7 +123,7 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		this.invocation = null;
 	}
 
-	private RedisSpringCache(RedisSpringCache cache, Type type, @Nullable ReadBackGuard guard,
+	private RedisSpringCache(RedisSpringCache cache, Type type, boolean async, @Nullable ReadBackGuard guard,
 			@Nullable CachedInvocation invocation) {
 		super(true);
 		this.name = cache.name;
@@ -112,6 +133,7 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		this.policy = cache.policy;
 		this.ttlMillis = cache.ttlMillis;
 		this.type = type;
+		this.async = async;
 		this.typeReference = (type == cache.type) ? cache.typeReference : ParameterizedTypeReference.forType(type);
 		this.guard = guard;
 		this.syncPolicy = (guard == null || guard == cache.guard) ? cache.syncPolicy
@@ -120,18 +142,24 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	}
 
 	/**
-	 * This cache as one cached method sees it: values read as the method's value type,
-	 * and only values that read back as it stored. Same name, same entries.
+	 * This cache as one cached method sees it: values read as the method's value type
+	 * (what it returns, or emits when it returns a future or a publisher), and only
+	 * values that read back as it stored; writes that do not wait for a method whose
+	 * result is asynchronous. Same name, same entries.
 	 */
-	RedisSpringCache forMethod(ReadBackGuard methodGuard) {
-		return new RedisSpringCache(this, methodGuard.declaredType(), methodGuard, null);
+	RedisSpringCache forMethod(ReadBackGuard methodGuard, boolean asynchronous) {
+		return new RedisSpringCache(this, methodGuard.declaredType(), asynchronous, methodGuard, null);
+	}
+
+	boolean isAsync() {
+		return this.async;
 	}
 
 	/**
 	 * This view for one invocation, whose stale hits reload by calling it again.
 	 */
 	RedisSpringCache withInvocation(CachedInvocation call) {
-		return new RedisSpringCache(this, this.type, this.guard, call);
+		return new RedisSpringCache(this, this.type, this.async, this.guard, call);
 	}
 
 	/** Whether stale hits of this cache are reloaded in the background. */
@@ -243,23 +271,55 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		}
 		CachedInvocation call = this.invocation;
 		boolean refresh = call != null && refreshes();
-		return this.core.store().findAsync(this.namespace, redisKey, refresh).thenApply((found) -> {
-			if (found == null) {
-				return null;
+		CompletableFuture<@Nullable Object> read = this.core.store()
+			.findAsync(this.namespace, redisKey, refresh)
+			.thenApply((found) -> {
+				if (found == null) {
+					return null;
+				}
+				Object value;
+				try {
+					value = found.value(redisKey, this.type, this.core.codec());
+				}
+				catch (CacheSerializationException ex) {
+					this.core.remembering().noteUnreadable(this.namespace, redisKey, ex);
+					return null;
+				}
+				if (refresh) {
+					refreshIfStale(redisKey, found, call);
+				}
+				return (value != null) ? value : new SimpleValueWrapper(null);
+			});
+		if (read.isDone() && !read.isCompletedExceptionally() && read.getNow(null) != null) {
+			// a hit from memory
+			return read;
+		}
+		CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+		read.whenComplete((value, failure) -> {
+			if (failure == null && value != null) {
+				result.complete(value);
+				return;
 			}
-			Object value;
+			// Spring's interceptor calls the method on the thread that completes a miss
+			// or
+			// a failure: never one of Lettuce's
+			Runnable completion = () -> {
+				if (failure != null) {
+					result.completeExceptionally(unwrap(failure));
+				}
+				else {
+					result.complete(null);
+				}
+			};
 			try {
-				value = found.value(redisKey, this.type, this.core.codec());
+				this.core.loaders().execute(completion);
 			}
-			catch (CacheSerializationException ex) {
-				this.core.remembering().noteUnreadable(this.namespace, redisKey, ex);
-				return null;
+			catch (RejectedExecutionException ex) {
+				// the cache is closing
+				completion.run();
 			}
-			if (refresh) {
-				refreshIfStale(redisKey, found, call);
-			}
-			return (value != null) ? value : new SimpleValueWrapper(null);
 		});
+		return result;
 	}
 
 	/**
@@ -295,10 +355,22 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		if (value != null && !(value instanceof NullValue)) {
 			if (this.guard != null && !mayStore(this.guard, value)) {
 				// what the method returned is not stored: neither may an older value stay
-				this.store.delete(redisKey);
+				if (this.async) {
+					notifyFailure("put", key, this.store.async().delete(redisKey));
+				}
+				else {
+					this.store.delete(redisKey);
+				}
+				return;
+			}
+			if (this.async) {
+				putWithoutWaiting(key, redisKey, value);
 				return;
 			}
 			this.store.set(redisKey, value, this.policy.ttl());
+		}
+		else if (this.async) {
+			putWithoutWaiting(key, redisKey, null);
 		}
 		else if (cacheNulls()) {
 			this.core.remembering().storeNullMarker(this.namespace.rawKey(redisKey), false);
@@ -341,6 +413,10 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void evict(Object key) {
+		if (this.async) {
+			notifyFailure("evict", key, this.store.async().delete(SpringCacheKeys.toKey(this.name, key)));
+			return;
+		}
 		evictIfPresent(key);
 	}
 
@@ -355,6 +431,17 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	 */
 	@Override
 	public void clear() {
+		if (this.async) {
+			CompletableFuture<Boolean> cleared;
+			try {
+				cleared = CompletableFuture.supplyAsync(this::invalidate, this.core.loaders());
+			}
+			catch (RejectedExecutionException ex) {
+				cleared = CompletableFuture.failedFuture(ex);
+			}
+			notifyFailure("clear", "*", cleared);
+			return;
+		}
 		invalidate();
 	}
 
@@ -366,7 +453,53 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	@Override
 	public String toString() {
 		return "RedisSpringCache[name='" + this.name + "', prefix='" + this.store.prefix() + "', type="
-				+ this.type.getTypeName() + "]";
+				+ this.type.getTypeName() + (this.async ? ", async" : "") + "]";
+	}
+
+	/**
+	 * Stores a value (or the null marker, or removes the entry for a {@code null} the
+	 * cache does not store) without waiting; a value that cannot be serialized throws at
+	 * once.
+	 */
+	private void putWithoutWaiting(Object key, String redisKey, @Nullable Object value) {
+		CompletableFuture<?> write;
+		if (value == null && !cacheNulls()) {
+			write = this.store.async().delete(redisKey);
+		}
+		else {
+			write = this.core.remembering()
+				.storeAsync(this.namespace, redisKey, this.namespace.rawKey(redisKey),
+						this.core.ttls().millis(this.policy.ttl()), this.policy, value);
+		}
+		notifyFailure("put", key, write);
+	}
+
+	/**
+	 * Logs a write that failed after the caller went on (at most every 30 s), counted as
+	 * fail-open when Redis was unreachable.
+	 */
+	private void notifyFailure(String operation, Object key, CompletableFuture<?> write) {
+		write.whenComplete((done, failure) -> {
+			if (failure == null) {
+				return;
+			}
+			Throwable cause = unwrap(failure);
+			if (Outages.isOutage(cause)) {
+				this.core.config().metricsRecorder().recordFailOpen(metricsPrefix(), cause);
+			}
+			asyncWriteFailures.warn(() -> "Redis failed during " + operation + " of key "
+					+ Arguments.quote(String.valueOf(key)) + " in cache '" + this.name
+					+ "' after the method's result was handed on; it went on without it. Reason: "
+					+ Outages.describe(cause));
+		});
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while (current instanceof CompletionException && current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
 	}
 
 	private boolean cacheNulls() {

@@ -25,6 +25,7 @@ import org.springframework.cache.Cache;
 import org.springframework.cache.interceptor.CacheOperationInvocationContext;
 import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.core.MethodClassKey;
+import org.springframework.core.ReactiveAdapter;
 import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
@@ -32,10 +33,13 @@ import org.springframework.util.ClassUtils;
 /**
  * Hands Spring's cache interceptor the caches of the {@link RedisSpringCacheManager}
  * typed by the invoked method's generic return type, so that values are read back as what
- * the method returns ({@code List<Book>} as {@code List<Book>}), from plain JSON without
- * type metadata. {@code Optional<T>} and {@code CompletableFuture<T>} methods cache the
- * {@code T}: Spring unwraps them before {@code put} and wraps the cached value again on a
- * hit. A type variable the target class binds is resolved to that class.
+ * the method returns or emits ({@code List<Book>} as {@code List<Book>}), from plain JSON
+ * without type metadata. {@code Optional<T>}, {@code CompletableFuture<T>} and
+ * {@code Mono<T>} methods cache the {@code T}, {@code Flux<T>} methods a {@code List<T>}:
+ * Spring unwraps them before {@code put} (collecting a {@code Flux}) and wraps the cached
+ * value again on a hit. Methods that return a {@code CompletableFuture} or a reactive
+ * type get views whose writes do not wait. A type variable the target class binds is
+ * resolved to that class.
  * <p>
  * Per method (and target class) it keeps one view of each named cache, with the method's
  * {@link ReadBackGuard}: a method whose values cannot be read back as its type runs
@@ -105,7 +109,13 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 		if (raw == void.class || raw == Void.class) {
 			return Object.class;
 		}
-		if (WRAPPERS.contains(raw)) {
+		ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(raw);
+		if (adapter != null && !adapter.isNoValue() && returnType.hasGenerics()) {
+			ResolvableType element = returnType.getGeneric(0);
+			// Spring caches what a multi-value publisher emits as a list
+			returnType = adapter.isMultiValue() ? ResolvableType.forClassWithGenerics(List.class, element) : element;
+		}
+		else if (WRAPPERS.contains(raw)) {
 			returnType = returnType.as(raw).getGeneric(0);
 		}
 		Type type = returnType.getType();
@@ -133,6 +143,16 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 		return false;
 	}
 
+	/**
+	 * Whether Spring's interceptor handles the method's result asynchronously: a
+	 * {@code CompletableFuture} or a type of the {@link ReactiveAdapterRegistry}
+	 * ({@code Mono}, {@code Flux}, ...).
+	 */
+	static boolean isAsync(Class<?> returnType) {
+		return CompletableFuture.class.isAssignableFrom(returnType)
+				|| ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType) != null;
+	}
+
 	/** {@code com.example.Books.find(long)}, for messages. */
 	static String describe(Method method, Class<?> targetClass) {
 		return ClassUtils.getUserClass(targetClass).getName() + "." + method.getName()
@@ -155,11 +175,15 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 		 */
 		private final boolean reloadable;
 
+		/** Whether Spring handles the method's result asynchronously. */
+		private final boolean async;
+
 		private final ConcurrentMap<String, Cache> views = new ConcurrentHashMap<>();
 
 		CachedMethod(Method method, Class<?> targetClass, CacheSerializer serializer) {
 			this.guard = new ReadBackGuard(describe(method, targetClass), resolve(method, targetClass), serializer);
 			Class<?> returnType = method.getReturnType();
+			this.async = isAsync(returnType);
 			this.reloadable = CompletionStage.class.isAssignableFrom(returnType)
 					|| ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType) == null;
 		}
@@ -173,7 +197,7 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 			if (cache == null) {
 				return null;
 			}
-			Cache view = (cache instanceof RedisSpringCache redis) ? redis.forMethod(this.guard) : cache;
+			Cache view = (cache instanceof RedisSpringCache redis) ? redis.forMethod(this.guard, this.async) : cache;
 			Cache raced = this.views.putIfAbsent(name, view);
 			return (raced != null) ? raced : view;
 		}

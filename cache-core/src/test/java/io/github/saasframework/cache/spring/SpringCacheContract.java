@@ -329,8 +329,8 @@ abstract class SpringCacheContract {
 	 */
 	@Test
 	void unreadableEntry_isAMissReplacedByOneLoad() throws Exception {
-		RedisSpringCache typed = ((RedisSpringCache) items())
-			.forMethod(new io.github.saasframework.cache.internal.ReadBackGuard("test", Book.class, serializer()));
+		RedisSpringCache typed = ((RedisSpringCache) items()).forMethod(
+				new io.github.saasframework.cache.internal.ReadBackGuard("test", Book.class, serializer()), false);
 		rawSet(this.prefix + ":items:1", "{\"isbn\":\"old\",\"name\":\"old shape\"}");
 		assertThat(typed.get("1")).as("lookup").isNull();
 		AtomicInteger loads = new AtomicInteger();

@@ -174,6 +174,22 @@ public final class AnnotationOperationSource implements EmbeddedValueResolverAwa
 				() -> this.evaluator.parseUnless(remember.unless(), method, targetClass));
 		ResolvableType returnType = ResolvableType.forMethodReturnType(method, targetClass);
 		Class<?> rawReturnType = returnType.resolve(Object.class);
+		AsyncReturn returns = AsyncReturn.of(method.getReturnType());
+		if (returns == AsyncReturn.FLUX) {
+			problems.fail("return type", rawReturnType.getName(),
+					"@Remember stores one value, and a Flux is a stream: caching it would buffer the whole stream"
+							+ " before emitting anything; return Mono<List<T>> to make that explicit, or use"
+							+ " @Cacheable (which caches a Flux as a list) or ReactiveCache.rememberMany");
+		}
+		if (returns == AsyncReturn.UNSUPPORTED) {
+			problems.fail("return type", rawReturnType.getName(),
+					"@Remember supports values, CompletableFuture/CompletionStage and Mono; a plain Future cannot be"
+							+ " awaited without blocking and other asynchronous types are not supported");
+		}
+		if (returns.isAsync()) {
+			returnType = returnType.as(rawReturnType).getGeneric(0);
+			rawReturnType = returnType.resolve(Object.class);
+		}
 		if (rawReturnType == void.class || rawReturnType == Void.class) {
 			problems.fail("key", remember.key(), "a method returning void has nothing to remember");
 		}
@@ -183,7 +199,8 @@ public final class AnnotationOperationSource implements EmbeddedValueResolverAwa
 		if (StringUtils.hasLength(remember.refreshAfter())) {
 			policy = refreshAfter(problems, remember, policy);
 		}
-		return RememberOperation.of(key, policy, condition, unless, valueType, optional, describe(targetClass, method));
+		return RememberOperation.of(key, policy, condition, unless, valueType, optional, returns,
+				describe(targetClass, method));
 	}
 
 	/**
@@ -237,7 +254,14 @@ public final class AnnotationOperationSource implements EmbeddedValueResolverAwa
 		Duration ttl = StringUtils.hasLength(withLock.ttl()) ? problems.duration("ttl", withLock.ttl(), false) : null;
 		Duration waitTime = StringUtils.hasLength(withLock.waitTime())
 				? problems.duration("waitTime", withLock.waitTime(), true) : null;
-		return new WithLockOperation(key, ttl, waitTime);
+		AsyncReturn returns = AsyncReturn.of(method.getReturnType());
+		if (returns == AsyncReturn.UNSUPPORTED) {
+			problems.fail("return type", method.getReturnType().getName(),
+					"@WithLock holds the lock until the result terminates, which it can follow for"
+							+ " CompletableFuture/CompletionStage, Mono and Flux only; a plain Future cannot be awaited"
+							+ " without blocking and other asynchronous types are not supported");
+		}
+		return new WithLockOperation(key, ttl, waitTime, returns);
 	}
 
 	private ForgetOperation parseForget(Forget forget, Method method, Class<?> targetClass) {
@@ -249,7 +273,7 @@ public final class AnnotationOperationSource implements EmbeddedValueResolverAwa
 		for (String key : forget.keys()) {
 			keys.add(problems.key(key, () -> this.evaluator.parseKey(key, method, targetClass)));
 		}
-		return new ForgetOperation(List.copyOf(keys));
+		return new ForgetOperation(List.copyOf(keys), AsyncReturn.of(method.getReturnType()));
 	}
 
 	/**
@@ -380,6 +404,8 @@ public final class AnnotationOperationSource implements EmbeddedValueResolverAwa
 				case "ttl", "waitTime", "refreshAfter" ->
 					"a duration such as 30s, 5m, PT10M or a placeholder such as ${myapp.ttl:5m}";
 				case "keys" -> "one or more SpEL key expressions";
+				case "return type" ->
+					"a value, CompletableFuture<T>, CompletionStage<T> or Mono<T> (and Flux<T> for" + " @WithLock)";
 				default -> "a valid SpEL expression, such as 'user:' + #id";
 			};
 		}

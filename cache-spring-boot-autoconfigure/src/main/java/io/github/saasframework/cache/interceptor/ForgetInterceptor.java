@@ -17,7 +17,11 @@ import org.springframework.expression.Expression;
  * Removes the keys of {@link Forget @Forget} after the method returns normally, in one
  * {@code Cache.deleteAll} call; when the method throws, nothing is removed and the
  * exception reaches the caller unchanged. The key expressions see {@code #result} (an
- * {@code Optional} unwrapped).
+ * {@code Optional} unwrapped). For a method that returns a {@code CompletableFuture},
+ * {@code CompletionStage}, {@code Mono} or {@code Flux}, the keys are removed without
+ * blocking once that result completed normally ({@code #result} is the value it completed
+ * with; {@code null} for a {@code Flux} or an empty {@code Mono}), and the result
+ * completes after them.
  * <p>
  * Order: {@link AnnotationInterceptorAdvisor#FORGET_ORDER}, the innermost of the three
  * (inside {@code @WithLock}, so keys are removed while the lock is still held), and
@@ -39,13 +43,23 @@ final class ForgetInterceptor extends CacheAnnotationInterceptor {
 		}
 		Object result = invocation.proceed();
 		EvaluationContext context = context(operations, invocation);
+		if (forget.returns() != AsyncReturn.NONE && forget.returns() != AsyncReturn.UNSUPPORTED && result != null) {
+			Cache cache = cache();
+			return AsyncInvocations.afterCompletion(result, forget.returns(),
+					(value) -> AsyncInvocations.deleteAll(cache, keys(forget, operations, context, value)));
+		}
+		cache().deleteAll(keys(forget, operations, context, result));
+		return result;
+	}
+
+	private List<String> keys(ForgetOperation forget, MethodOperations operations, EvaluationContext context,
+			@Nullable Object result) {
 		evaluator().setResult(context, (result instanceof Optional<?> optional) ? optional.orElse(null) : result);
 		List<String> keys = new ArrayList<>(forget.keys().size());
 		for (Expression key : forget.keys()) {
 			keys.add(evaluator().key(key, context, "@Forget", operations.method()));
 		}
-		cache().deleteAll(keys);
-		return result;
+		return keys;
 	}
 
 }

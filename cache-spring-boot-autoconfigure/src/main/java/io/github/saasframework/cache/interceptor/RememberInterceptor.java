@@ -27,6 +27,13 @@ import org.springframework.expression.EvaluationContext;
  * cannot decide, on the first write of each class) runs without the cache instead of
  * storing them, counted as {@code recordUnreadableValue} and logged once at ERROR.
  * <p>
+ * Methods that return a {@code CompletableFuture}, {@code CompletionStage} or
+ * {@code Mono} take the non-blocking {@code remember} ({@code AsyncCache}): invoking them
+ * returns at once, the value they complete with is cached and handed out in a future or
+ * {@code Mono} of the same kind (a {@code Mono} looks the key up on each subscription),
+ * and the method runs on one of the cache's loader threads on a miss
+ * ({@link AsyncInvocations}).
+ * <p>
  * Order: {@link AnnotationInterceptorAdvisor#REMEMBER_ORDER}, outside {@code @WithLock}
  * and {@code @Forget}, so a hit never takes the lock. The method's own exceptions,
  * checked or not, reach the caller unchanged and nothing is stored. Thread-safe.
@@ -67,6 +74,9 @@ final class RememberInterceptor extends CacheAnnotationInterceptor {
 			});
 		}
 		RememberPolicy chosen = policy;
+		if (remember.returns().isAsync()) {
+			return AsyncInvocations.remember(invocation, remember.returns(), key, chosen, remember, cache);
+		}
 		Object value = unwrapping(
 				() -> cache.remember(key, chosen, remember.valueType(), () -> unwrap(proceed(invocation), remember)));
 		return remember.optional() ? Optional.ofNullable(value) : value;

@@ -18,17 +18,19 @@ import org.springframework.expression.Expression;
  * @param valueType the type values are read as: the resolved return type, or the
  * {@code Optional}'s element type
  * @param optional whether the method returns {@code Optional}
+ * @param returns how the method hands out its value: directly, as a future or a
+ * {@code Mono} (then {@code valueType} is what it completes with)
  * @param readBack what keeps values that cannot be read back as {@code valueType} out of
  * the cache
  */
 record RememberOperation(Expression key, RememberPolicy policy, @Nullable Expression condition,
 		@Nullable Expression unless, ParameterizedTypeReference<Object> valueType, boolean optional,
-		RememberReadBack readBack) {
+		AsyncReturn returns, RememberReadBack readBack) {
 
 	static RememberOperation of(Expression key, RememberPolicy policy, @Nullable Expression condition,
-			@Nullable Expression unless, Type valueType, boolean optional, String method) {
+			@Nullable Expression unless, Type valueType, boolean optional, AsyncReturn returns, String method) {
 		return new RememberOperation(key, policy, condition, unless, ParameterizedTypeReference.forType(valueType),
-				optional, new RememberReadBack(method, valueType));
+				optional, returns, new RememberReadBack(method, valueType));
 	}
 
 }

@@ -25,6 +25,14 @@ import org.springframework.beans.factory.ObjectProvider;
  * ({@code app.cache.lock.default-wait} for the auto-configured one), so {@code @WithLock}
  * and {@code cache.withLock} always wait alike.
  * <p>
+ * Methods that return a {@code CompletableFuture}, {@code CompletionStage}, {@code Mono}
+ * or {@code Flux} hold the lock until their result terminates, not until they return:
+ * invoking them returns at once; the lock is acquired without blocking a thread (attempts
+ * on a timer at the retry interval), the method runs on one of the cache's loader threads
+ * once it is held, and the lock is released when the result completes, fails or is
+ * cancelled ({@link AsyncInvocations}). Such holds are not reentrant: a nested
+ * {@code @WithLock} of the same name inside the result waits for the outer one.
+ * <p>
  * Order: {@link AnnotationInterceptorAdvisor#WITH_LOCK_ORDER}, inside {@code @Remember}
  * (a cache hit never takes the lock) and outside {@code @Forget} (keys are evicted while
  * the lock is still held). The method's own exceptions reach the caller unchanged.
@@ -48,8 +56,21 @@ final class WithLockInterceptor extends CacheAnnotationInterceptor {
 		Cache cache = cache();
 		Duration ttl = (withLock.ttl() != null) ? withLock.ttl() : defaultLease(cache);
 		Duration wait = withLock.waitTime();
+		if (withLock.returns().isAsync()) {
+			Duration asyncWait = (wait != null) ? wait : defaultWait(cache);
+			return AsyncInvocations.withLock(invocation, withLock.returns(), name, ttl, asyncWait, cache);
+		}
 		return unwrapping(() -> (wait != null) ? cache.withLock(name, ttl, wait, () -> proceed(invocation))
 				: cache.withLock(name, ttl, () -> proceed(invocation)));
+	}
+
+	/**
+	 * The wait of a {@code @WithLock} without {@code waitTime}: the cache's own
+	 * {@link CacheConfig#lockWait()}.
+	 */
+	private static Duration defaultWait(Cache cache) {
+		CacheCore core = CacheInternals.core(cache);
+		return (core != null) ? core.config().lockWait() : CacheConfig.defaults().lockWait();
 	}
 
 	/**

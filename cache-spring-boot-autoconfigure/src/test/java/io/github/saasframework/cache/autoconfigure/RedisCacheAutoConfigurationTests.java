@@ -578,7 +578,7 @@ class RedisCacheAutoConfigurationTests {
 			.getContentAsString(StandardCharsets.UTF_8);
 		List<String> names = imports.lines().map(String::trim).filter((line) -> !line.isEmpty()).toList();
 		assertThat(names).containsExactly(RedisCacheAutoConfiguration.class.getName(),
-				SpringCacheAutoConfiguration.class.getName());
+				SpringCacheAutoConfiguration.class.getName(), ReactiveCacheAutoConfiguration.class.getName());
 		assertThat(names).allSatisfy(
 				(name) -> assertThat(ClassUtils.isPresent(name, getClass().getClassLoader())).as(name).isTrue());
 	}

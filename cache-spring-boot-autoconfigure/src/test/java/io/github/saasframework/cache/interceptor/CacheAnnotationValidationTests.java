@@ -1,5 +1,10 @@
 package io.github.saasframework.cache.interceptor;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+
 import io.github.saasframework.cache.autoconfigure.RedisCacheAutoConfiguration;
 import io.github.saasframework.cache.autoconfigure.TestRedis;
 import java.time.Duration;
@@ -8,6 +13,8 @@ import io.github.saasframework.cache.annotation.Forget;
 import io.github.saasframework.cache.annotation.Remember;
 import io.github.saasframework.cache.annotation.WithLock;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -177,6 +184,38 @@ class CacheAnnotationValidationTests {
 			assertThat(operation.policy().refreshAfter()).isEqualTo(Duration.ofMinutes(4));
 			assertThat(operation.policy().ttl()).isEqualTo(Duration.ofMinutes(5));
 		});
+	}
+
+	@Test
+	void rememberOnFluxStopsStartup() {
+		assertStartupFailure(FluxRemember.class, "Invalid @Remember(return type = \"reactor.core.publisher.Flux\") on "
+				+ FluxRemember.class.getName() + ".all(String): @Remember stores one value, and a Flux is a stream");
+	}
+
+	@Test
+	void rememberOnPlainFutureStopsStartup() {
+		assertStartupFailure(FutureRemember.class,
+				"Invalid @Remember(return type = \"java.util.concurrent.Future\") on " + FutureRemember.class.getName()
+						+ ".find(long): @Remember supports values," + " CompletableFuture/CompletionStage and Mono");
+	}
+
+	@Test
+	void rememberOnMonoOfVoidStopsStartup() {
+		assertStartupFailure(MonoVoidRemember.class, "Invalid @Remember(key = \"'user:' + #id\") on "
+				+ MonoVoidRemember.class.getName() + ".run(long): a method returning void has nothing to remember");
+	}
+
+	@Test
+	void withLockOnPlainFutureStopsStartup() {
+		assertStartupFailure(FutureWithLock.class,
+				"Invalid @WithLock(return type = \"java.util.concurrent.Future\") on " + FutureWithLock.class.getName()
+						+ ".run(long): @WithLock holds the lock until the result terminates");
+	}
+
+	@Test
+	void futuresMonosAndFluxesAreAccepted() {
+		this.contextRunner.withBean(AsyncValid.class)
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(AsyncValid.class));
 	}
 
 	private void assertStartupFailure(Class<?> beanClass, String message) {
@@ -368,6 +407,67 @@ class CacheAnnotationValidationTests {
 
 		@Forget(keys = {})
 		void update(long id) {
+		}
+
+	}
+
+	static class FluxRemember {
+
+		@Remember(key = "'all:' + #shelf")
+		Flux<String> all(String shelf) {
+			return Flux.just("a");
+		}
+
+	}
+
+	static class FutureRemember {
+
+		@Remember(key = "'user:' + #id")
+		Future<String> find(long id) {
+			return CompletableFuture.completedFuture("v");
+		}
+
+	}
+
+	static class MonoVoidRemember {
+
+		@Remember(key = "'user:' + #id")
+		Mono<Void> run(long id) {
+			return Mono.empty();
+		}
+
+	}
+
+	static class FutureWithLock {
+
+		@WithLock(key = "'lock:' + #id")
+		Future<String> run(long id) {
+			return CompletableFuture.completedFuture("v");
+		}
+
+	}
+
+	static class AsyncValid {
+
+		@Remember(key = "'a:' + #id")
+		CompletableFuture<String> future(long id) {
+			return CompletableFuture.completedFuture("v");
+		}
+
+		@Remember(key = "'b:' + #id")
+		CompletionStage<List<String>> stage(long id) {
+			return CompletableFuture.completedFuture(List.of("v"));
+		}
+
+		@Remember(key = "'c:' + #id")
+		@WithLock(key = "'lock:c:' + #id")
+		Mono<String> mono(long id) {
+			return Mono.just("v");
+		}
+
+		@WithLock(key = "'lock:d:' + #id")
+		Flux<String> flux(long id) {
+			return Flux.just("v");
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -363,6 +364,54 @@ final class RedisDistributedLock implements DistributedLock {
 		}
 		this.hold = new Hold(issued, start, millis);
 		return true;
+	}
+
+	/**
+	 * One attempt without waiting for the reply on the caller's thread: {@code true} when
+	 * acquired (the hold is then known), {@code false} when another owner holds the lock;
+	 * fails as the blocking attempt does, within about the command timeout.
+	 */
+	CompletableFuture<Boolean> attemptAsync() {
+		long start = System.nanoTime();
+		long millis = TtlPolicy.toMillis(this.ttl);
+		return this.door.bounded(this.door.eval(LuaScripts.LOCK_ACQUIRE, this.acquireKeys, this.token,
+				RedisDoor.ascii(millis), RedisDoor.ascii(COUNTER_TTL_MILLIS + millis)))
+			.handle((issued, failure) -> {
+				if (failure != null) {
+					removeGhost();
+					throw new CompletionException(this.door.translate(failure));
+				}
+				if (issued <= 0) {
+					this.otherLeaseNanos = (issued <= -2) ? TimeUnit.MILLISECONDS.toNanos(-issued - 2) : -1;
+					return false;
+				}
+				this.hold = new Hold(issued, start, millis);
+				return true;
+			});
+	}
+
+	/**
+	 * Releases without waiting: stops the lease and runs the release script.
+	 * @return 1 when this owner's token was removed, 0 when the key no longer held it
+	 */
+	CompletableFuture<Long> releaseAsync() {
+		stopRefresh();
+		return this.door.bounded(this.door.eval(LuaScripts.LOCK_RELEASE, this.rawKey, this.token, this.rawChannel))
+			.whenComplete((released, failure) -> this.hold = null);
+	}
+
+	/**
+	 * How long a waiter that does not listen for releases pauses before its next attempt:
+	 * the jittered retry interval, never past the end of the holder's lease.
+	 */
+	long retryPauseNanos() {
+		long poll = jitteredRetryNanos();
+		long other = this.otherLeaseNanos;
+		return (other >= 0) ? Math.min(poll, other + TimeUnit.MILLISECONDS.toNanos(1)) : poll;
+	}
+
+	String prefix() {
+		return this.prefix;
 	}
 
 	/**

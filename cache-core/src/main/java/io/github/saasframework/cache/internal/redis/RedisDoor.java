@@ -1,6 +1,7 @@
 package io.github.saasframework.cache.internal.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +63,13 @@ import org.springframework.data.redis.core.RedisCallback;
  */
 public final class RedisDoor implements AutoCloseable {
 
-	private static final SecureRandom RANDOM = new SecureRandom();
+	/**
+	 * Tokens come from a DRBG seeded once here: the platform default (NativePRNG on
+	 * Linux) reads {@code /dev/urandom} on every call, file I/O that must not run on the
+	 * event-loop threads that create tokens for the non-blocking API (BlockHound reports
+	 * it).
+	 */
+	private static final SecureRandom RANDOM = seededDrbg();
 
 	private static final int TOKEN_BYTES = 18;
 
@@ -104,6 +111,9 @@ public final class RedisDoor implements AutoCloseable {
 					+ factory.getClass().getName());
 		}
 		this.factory = lettuce;
+		// loads the scripts now: reading their resources is file I/O, which must not
+		// happen on the event-loop thread of the first command that runs one
+		LuaScripts.values();
 		this.connection = new NativeConnection(lettuce);
 		this.listener = listener;
 		this.timeout = lettuce.getClientConfiguration().getCommandTimeout();
@@ -465,6 +475,19 @@ public final class RedisDoor implements AutoCloseable {
 		return Base64.getUrlEncoder().withoutPadding().encode(random);
 	}
 
+	private static SecureRandom seededDrbg() {
+		SecureRandom random;
+		try {
+			random = SecureRandom.getInstance("DRBG");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			random = new SecureRandom();
+		}
+		// seeds it now, on the thread that loads this class
+		random.nextBytes(new byte[TOKEN_BYTES]);
+		return random;
+	}
+
 	/**
 	 * A number as the ASCII bytes Redis reads.
 	 * @param number the number
@@ -478,7 +501,14 @@ public final class RedisDoor implements AutoCloseable {
 
 	private <T> CompletableFuture<T> send(NativeConnection.Command<T> command, byte[] key, byte @Nullable [] value,
 			@Nullable Object args) {
-		return this.connection.send(command, key, value, args);
+		try {
+			return this.connection.send(command, key, value, args);
+		}
+		catch (RuntimeException ex) {
+			// the factory could not open its connection: the future fails, as a command
+			// does
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	private SetArgs setArgs(long millis, SetCondition.KeyCondition condition) {

@@ -359,8 +359,19 @@ public final class Remembering {
 		return this.door.await(this.writes.write(namespace, key, raw, ttlMillis, policy, result));
 	}
 
-	/** As {@link #store}, without blocking. */
-	CompletableFuture<Boolean> storeAsync(KeyNamespace namespace, String key, byte[] raw, long ttlMillis,
+	/**
+	 * Writes a loaded result (or the null marker, when the policy stores nulls) with a
+	 * fresh TTL, without blocking: what {@code remember} stores after a load, also used
+	 * by writers that must not wait for Redis (Spring's cache on asynchronous methods).
+	 * @param namespace the cache's namespace
+	 * @param key the unprefixed key
+	 * @param raw the Redis key
+	 * @param ttlMillis the TTL to store with, or {@code TtlPolicy.PERSISTENT}
+	 * @param policy the per-call settings
+	 * @param result the value, or {@code null}
+	 * @return whether anything was written, within about the command timeout
+	 */
+	public CompletableFuture<Boolean> storeAsync(KeyNamespace namespace, String key, byte[] raw, long ttlMillis,
 			RememberPolicy policy, @Nullable Object result) {
 		return this.door.bounded(this.writes.write(namespace, key, raw, ttlMillis, policy, result));
 	}
