@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -93,6 +94,10 @@ class RedisConnectionTuning {
 			connection.ping();
 		}
 		catch (RuntimeException ex) {
+			if (factory instanceof SmartLifecycle lifecycle && !lifecycle.isRunning()) {
+				// the context stopped before the warm-up ran: nothing to tell
+				return;
+			}
 			logger.warn("Redis was not reachable at startup; the cache connects on first use: " + ex);
 		}
 	}
