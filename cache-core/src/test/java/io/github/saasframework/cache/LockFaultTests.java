@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.saasframework.cache.internal.lock.LockInternals;
+import io.github.saasframework.cache.internal.redis.Outages;
 import io.github.saasframework.cache.internal.redis.RedisDoor;
 import io.github.saasframework.cache.internal.redis.WriteListener;
 import io.github.saasframework.cache.lock.DistributedLock;
@@ -214,8 +215,9 @@ class LockFaultTests {
 
 	/**
 	 * Issue: a release by an ACL user without DEL failed inside Lua and withLock logged a
-	 * misleading 'was no longer held'. Now release throws the permission error as is, and
-	 * a user without rights on pub/sub channels still releases (the notification is best
+	 * misleading 'was no longer held'. Now release throws the permission error, naming
+	 * the command (issue 26) and the page that lists what each feature needs, and a user
+	 * without rights on pub/sub channels still releases (the notification is best
 	 * effort).
 	 */
 	@Test
@@ -226,7 +228,9 @@ class LockFaultTests {
 		DistributedLock lock = noDel.lock("job", Duration.ofSeconds(30));
 		assertThat(lock.tryAcquire()).isTrue();
 		assertThatExceptionOfType(DataAccessException.class).isThrownBy(lock::release)
-			.satisfies((ex) -> assertThat(ex.getMostSpecificCause().getMessage()).contains("can't run this command")
+			.withMessageContaining("'del'")
+			.withMessageContaining(Outages.PERMISSIONS_PAGE)
+			.satisfies((ex) -> assertThat(ex.getMostSpecificCause().getMessage()).contains("'del'")
 				.doesNotContain("not held"));
 		RedisCache noChannels = user("nochannels");
 		DistributedLock other = noChannels.lock("job2", Duration.ofSeconds(30));

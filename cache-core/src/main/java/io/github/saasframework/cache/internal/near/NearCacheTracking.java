@@ -39,6 +39,7 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import org.jspecify.annotations.Nullable;
 import io.github.saasframework.cache.internal.ThrottledLog;
 import io.github.saasframework.cache.internal.redis.LuaScripts;
+import io.github.saasframework.cache.internal.redis.Outages;
 import io.github.saasframework.cache.internal.redis.StoredEntry;
 import reactor.core.Disposable;
 
@@ -241,7 +242,8 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 		private IllegalStateException refused(@Nullable Throwable cause) {
 			return new IllegalStateException("The near cache needs client tracking (CLIENT TRACKING, Redis 6 or later,"
-					+ " and the right to run it), and " + this.name + " refused it: " + cause, cause);
+					+ " and the right to run it), and " + this.name + " refused it: " + cause
+					+ "; the commands each feature needs are listed in " + Outages.PERMISSIONS_PAGE, cause);
 		}
 
 		void detach() {

@@ -49,7 +49,14 @@ final class NativeConnection {
 	<T> CompletableFuture<T> send(Command<T> command, byte[] key, byte @Nullable [] value, @Nullable Object args) {
 		Shared current = this.shared;
 		if (current == null) {
-			current = renew(null);
+			try {
+				current = renew(null);
+			}
+			catch (RuntimeException ex) {
+				// no connection (Redis unreachable, credentials refused): the command
+				// fails as a command does, in its future
+				return CompletableFuture.failedFuture(ex);
+			}
 		}
 		RedisFuture<T> future = current.send(command, key, value, args);
 		if (future.isDone() && current.refused(future)) {

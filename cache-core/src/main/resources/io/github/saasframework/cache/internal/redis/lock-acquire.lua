@@ -14,29 +14,29 @@
 -- The token is strictly greater than every token issued before for this lock: the counter
 -- plus one, but never below the server's clock in microseconds, so a counter that expired or
 -- was deleted never lets the tokens restart from a lower number.
-local current = redis.call('GET', KEYS[1])
+local current = call('GET', KEYS[1])
 if current == ARGV[1] then
-	redis.call('PEXPIRE', KEYS[1], ARGV[2])
-	local issued = tonumber(redis.call('GET', KEYS[2]))
+	call('PEXPIRE', KEYS[1], ARGV[2])
+	local issued = tonumber(call('GET', KEYS[2]))
 	if issued then
 		return issued
 	end
 	current = false
-	redis.call('DEL', KEYS[1])
+	call('DEL', KEYS[1])
 end
 if current then
-	local pttl = redis.call('PTTL', KEYS[1])
+	local pttl = call('PTTL', KEYS[1])
 	if pttl < 0 then
 		return -1
 	end
 	return -2 - pttl
 end
-local time = redis.call('TIME')
+local time = call('TIME')
 local floor = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local token = (tonumber(redis.call('GET', KEYS[2])) or 0) + 1
+local token = (tonumber(call('GET', KEYS[2])) or 0) + 1
 if token < floor then
 	token = floor
 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-redis.call('SET', KEYS[2], string.format('%d', token), 'PX', ARGV[3])
+call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+call('SET', KEYS[2], string.format('%d', token), 'PX', ARGV[3])
 return token

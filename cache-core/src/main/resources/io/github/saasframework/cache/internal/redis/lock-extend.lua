@@ -5,7 +5,7 @@
 -- Returns 1 if the key held the token and its lease was set, else 0.
 -- Atomic for the same reason as lock-release.lua: a compare followed by a separate PEXPIRE
 -- could extend a lock that another owner took in between.
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-	return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if call('GET', KEYS[1]) == ARGV[1] then
+	return call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0
