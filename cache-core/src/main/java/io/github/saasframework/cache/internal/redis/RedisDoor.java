@@ -122,6 +122,7 @@ public final class RedisDoor implements AutoCloseable {
 			.getClientOptions()
 			.map((options) -> options.getTimeoutOptions().isTimeoutCommands())
 			.orElse(false);
+		Reconnect.advise(lettuce);
 	}
 
 	/**
