@@ -17,6 +17,7 @@ import io.github.saasframework.cache.internal.core.CacheInternals;
 import io.github.saasframework.cache.internal.redis.Outages;
 import io.github.saasframework.cache.internal.redis.RedisDoor;
 import io.github.saasframework.cache.lock.DistributedLock;
+import io.github.saasframework.cache.lock.LockNotHeldException;
 import io.github.saasframework.cache.spring.RedisSpringCacheManager;
 import io.github.saasframework.cache.testsupport.RedisServerProcess;
 import org.awaitility.Awaitility;
@@ -239,6 +240,24 @@ class RedisPermissionsTests {
 		RedisDoor.Refusal refusal = CacheInternals.core(cache).door().lastRefusal();
 		assertThat(refusal).isNotNull();
 		assertThat(refusal.reason()).isEqualTo("NOPERM");
+	}
+
+	/**
+	 * An extend that Redis refuses cannot be mended by retrying: the lease keeper reports
+	 * the loss at once, naming the command, instead of retrying until the 30 s lease runs
+	 * out.
+	 */
+	@Test
+	void leaseWhoseExtendIsRefused_isReportedLostAtOnce() {
+		RedisCache cache = cacheFor(user(granted("locks", "-pexpire")));
+		DistributedLock lock = cache.lock("job", Duration.ofSeconds(30));
+		assertThat(lock.tryAcquire()).isTrue();
+		CompletableFuture<Void> loop = lock.refreshLoop(Duration.ofMillis(50));
+		LockNotHeldException lost = lock.whenLost().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+		assertThat(lost).hasMessageContaining("refused").hasMessageContaining("'pexpire'");
+		assertThat(loop).isCompletedExceptionally();
+		assertThat(lock.leaseRemaining()).isZero();
+		lock.close();
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.saasframework.cache.internal.Arguments;
 import io.github.saasframework.cache.internal.redis.LuaScripts;
+import io.github.saasframework.cache.internal.redis.Outages;
 import io.github.saasframework.cache.internal.redis.RedisDoor;
 import io.github.saasframework.cache.lock.LockNotHeldException;
 import org.jspecify.annotations.Nullable;
@@ -28,11 +29,12 @@ import org.jspecify.annotations.Nullable;
  * passed, as after an acquire that took most of the lease), so a slow acquire never loses
  * its lock before the first extend is even sent. An extend that fails (timeout,
  * connection lost) is retried soon, for as long as the lease still has time left: the
- * lock is reported lost only when an extend finds it gone, or when the lease ran out
- * without a successful extend (Redisson's rule). A lease holds its lock only weakly: a
- * lock object that is no longer reachable stops being refreshed, and its key expires with
- * its lease. Closed with the cache: every running lease then ends with
- * {@link LockNotHeldException}.
+ * lock is reported lost only when an extend finds it gone, when the lease ran out without
+ * a successful extend (Redisson's rule), or when Redis refuses the extend (a
+ * configuration error such as {@code NOPERM}, which no retry mends). A lease holds its
+ * lock only weakly: a lock object that is no longer reachable stops being refreshed, and
+ * its key expires with its lease. Closed with the cache: every running lease then ends
+ * with {@link LockNotHeldException}.
  */
 final class LeaseKeeper implements AutoCloseable {
 
@@ -232,6 +234,11 @@ final class LeaseKeeper implements AutoCloseable {
 				else if (failure == null) {
 					lost("an extend found the key no longer holding this owner's token (it expired or was taken over);"
 							+ " the lease was last confirmed until about " + confirmedUntil(), null);
+				}
+				else if (Outages.isConfigurationError(failure)) {
+					// refused (NOPERM, WRONGPASS): no retry can keep this lease
+					lost("an extend was refused: " + Outages.explain(failure)
+							+ "; the lease was last confirmed until about " + confirmedUntil(), failure);
 				}
 				else {
 					// transient, as far as we know: try again while the lease has time
