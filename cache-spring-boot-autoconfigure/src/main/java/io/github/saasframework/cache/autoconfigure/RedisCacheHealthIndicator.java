@@ -48,12 +48,22 @@ final class RedisCacheHealthIndicator extends AbstractHealthIndicator {
 			reply = connection.ping();
 		}
 		catch (RuntimeException ex) {
-			if (!Outages.isConfigurationError(ex)) {
+			if (Outages.isConfigurationError(ex)) {
+				builder.down()
+					.withDetail("reason", Outages.reason(ex))
+					.withDetail("error", Outages.explain(ex))
+					.withDetail("keyPrefix", this.keyPrefix);
+				return;
+			}
+			RedisDoor.Refusal refusal = recentRefusal();
+			if (refusal == null || refusal.reason().equals("NOPERM")) {
 				throw ex;
 			}
+			// a connection closed while its refused AUTH was reported: the refusal the
+			// cache met is the reason
 			builder.down()
-				.withDetail("reason", Outages.reason(ex))
-				.withDetail("error", Outages.explain(ex))
+				.withDetail("reason", refusal.reason())
+				.withDetail("error", refusal.explanation())
 				.withDetail("keyPrefix", this.keyPrefix);
 			return;
 		}

@@ -114,6 +114,14 @@ final class NativeConnection {
 		return renewed;
 	}
 
+	/**
+	 * Whether a connection was opened (and is kept) since the door began or the factory
+	 * last reset.
+	 */
+	boolean isConnected() {
+		return this.shared != null;
+	}
+
 	/** Closes the borrowed connection; the shared one belongs to the factory. */
 	synchronized void close() {
 		this.closed = true;

@@ -101,6 +101,9 @@ public final class RedisDoor implements AutoCloseable {
 
 	private volatile @Nullable Refusal lastRefusal;
 
+	/** The failure of the last connection attempt whose credentials Redis refused. */
+	private volatile @Nullable RuntimeException refusedCredentials;
+
 	/**
 	 * A door on a connection factory.
 	 * @param factory Lettuce's connection factory, started
@@ -545,14 +548,31 @@ public final class RedisDoor implements AutoCloseable {
 	 */
 	private RuntimeException refused(RuntimeException failure) {
 		if (!Outages.isConfigurationError(failure)) {
-			return failure;
+			RuntimeException credentials = this.refusedCredentials;
+			if (credentials == null || !(failure instanceof RedisConnectionFailureException)
+					|| this.connection.isConnected()) {
+				return failure;
+			}
+			// Lettuce closes a connection whose AUTH was refused, and the close can
+			// fail the attempt as "closed prematurely" before the refusal does: while no
+			// connection has opened since Redis refused the credentials, a connection
+			// that cannot be opened is that refusal
+			RuntimeException again = new RedisConnectionFailureException(Outages.explain(credentials), credentials);
+			again.addSuppressed(failure);
+			this.lastRefusal = new Refusal(Outages.reason(credentials), Outages.explain(credentials),
+					System.nanoTime());
+			return again;
 		}
 		String explanation = Outages.explain(failure);
 		if (explanation.equals(failure.getMessage())) {
 			return failure;
 		}
-		this.lastRefusal = new Refusal(Outages.reason(failure), explanation, System.nanoTime());
+		String reason = Outages.reason(failure);
+		this.lastRefusal = new Refusal(reason, explanation, System.nanoTime());
 		this.refusals.error(() -> explanation);
+		if (!reason.equals("NOPERM")) {
+			this.refusedCredentials = failure;
+		}
 		if (failure instanceof RedisConnectionFailureException) {
 			return new RedisConnectionFailureException(explanation, failure);
 		}
