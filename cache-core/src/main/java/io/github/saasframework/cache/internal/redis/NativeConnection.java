@@ -32,6 +32,9 @@ final class NativeConnection {
 	 */
 	private static final String REFUSED_BY_CLOSED_CONNECTION = "Connection is closed";
 
+	/** Lettuce's message for a connection closed before its handshake completed. */
+	private static final String CLOSED_DURING_HANDSHAKE = "Connection closed prematurely";
+
 	private final LettuceConnectionFactory factory;
 
 	private volatile @Nullable Shared shared;
@@ -88,22 +91,17 @@ final class NativeConnection {
 			return current;
 		}
 		Object nativeConnection;
-		if (this.factory.getShareNativeConnection()) {
-			try (RedisConnection connection = this.factory.getConnection()) {
-				nativeConnection = connection.getNativeConnection();
-			}
+		try {
+			nativeConnection = open();
 		}
-		else {
-			if (this.closed) {
-				throw new IllegalStateException("The cache is closed: it no longer holds a connection of its own");
+		catch (RuntimeException ex) {
+			if (!closedDuringHandshake(ex)) {
+				throw ex;
 			}
-			RedisConnection previous = this.borrowed;
-			RedisConnection own = this.factory.getConnection();
-			nativeConnection = own.getNativeConnection();
-			this.borrowed = own;
-			if (previous != null) {
-				previous.close();
-			}
+			// Lettuce closes the channel of a handshake Redis refused (a wrong password)
+			// and now and then reports the close instead of the refusal: one more
+			// attempt tells which it was
+			nativeConnection = open();
 		}
 		Shared renewed = Shared.of(nativeConnection);
 		if (stale != null && renewed.commands == stale.commands) {
@@ -112,6 +110,38 @@ final class NativeConnection {
 		}
 		this.shared = renewed;
 		return renewed;
+	}
+
+	/** The factory's native connection, or one borrowed from it. */
+	private Object open() {
+		if (this.factory.getShareNativeConnection()) {
+			try (RedisConnection connection = this.factory.getConnection()) {
+				return connection.getNativeConnection();
+			}
+		}
+		if (this.closed) {
+			throw new IllegalStateException("The cache is closed: it no longer holds a connection of its own");
+		}
+		RedisConnection previous = this.borrowed;
+		RedisConnection own = this.factory.getConnection();
+		Object nativeConnection = own.getNativeConnection();
+		this.borrowed = own;
+		if (previous != null) {
+			previous.close();
+		}
+		return nativeConnection;
+	}
+
+	private static boolean closedDuringHandshake(Throwable failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (CLOSED_DURING_HANDSHAKE.equals(current.getMessage())) {
+				return true;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	/**
