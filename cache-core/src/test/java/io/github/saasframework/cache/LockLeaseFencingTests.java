@@ -284,6 +284,18 @@ class LockLeaseFencingTests {
 		assertThat(lock.leaseRemaining()).isZero();
 	}
 
+	/** A cancelled refresh loop keeps the lease no more: it runs out and is reported. */
+	@Test
+	void whenLost_afterTheRefreshLoopIsCancelled_completesWhenTheLeaseRunsOut() {
+		DistributedLock lock = this.cache.lock("cancelled", Duration.ofMillis(300));
+		assertThat(lock.tryAcquire()).isTrue();
+		CompletableFuture<Void> loop = lock.refreshLoop(Duration.ofMillis(100));
+		CompletableFuture<LockNotHeldException> lost = lock.whenLost().toCompletableFuture();
+		loop.cancel(true);
+		assertThat(lost.orTimeout(5, TimeUnit.SECONDS).join()).hasMessageContaining("ran out");
+		assertThat(lock.leaseRemaining()).isZero();
+	}
+
 	/**
 	 * The fencing pattern with reads: the campaign of issue 26 found lost updates in a
 	 * read-modify-write where the stale holder read and wrote before the next holder

@@ -1,8 +1,10 @@
 package io.github.saasframework.cache.internal.lock;
 
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -315,7 +317,7 @@ final class RedisDistributedLock implements DistributedLock {
 			return CompletableFuture.completedStage(new LockNotHeldException("Lock " + Arguments.quote(this.name)
 					+ " (key " + Arguments.quote(this.redisKey) + ") is not held by this owner"));
 		}
-		if (currentLease() == null) {
+		if (!isKept()) {
 			watchExpiry(current.lost);
 		}
 		return current.lost.minimalCompletionStage();
@@ -345,8 +347,9 @@ final class RedisDistributedLock implements DistributedLock {
 					confirmedUntil(current), Math.max(1, interval.toNanos()));
 		this.lease = started;
 		CompletableFuture<LockNotHeldException> lost = current.lost;
+		// the lease holds its lock only weakly, so must what it completes
+		WeakReference<RedisDistributedLock> self = new WeakReference<>(this);
 		started.future.whenComplete((result, failure) -> {
-			// stopped (release, close) or cancelled: not a loss
 			if (failure instanceof LockNotHeldException notHeld) {
 				lost.complete(notHeld);
 			}
@@ -354,6 +357,14 @@ final class RedisDistributedLock implements DistributedLock {
 					&& wrapped.getCause() instanceof LockNotHeldException notHeld) {
 				lost.complete(notHeld);
 			}
+			else if (failure instanceof CancellationException) {
+				// the loop was cancelled, the hold goes on: its lease now simply runs out
+				RedisDistributedLock lock = self.get();
+				if (lock != null) {
+					lock.watchExpiry(lost);
+				}
+			}
+			// stopped by release or close: not a loss
 		});
 		return started.future;
 	}
@@ -480,6 +491,12 @@ final class RedisDistributedLock implements DistributedLock {
 		}
 	}
 
+	/** Whether a refresh loop keeps the lease right now. */
+	private boolean isKept() {
+		LeaseKeeper.Lease running = currentLease();
+		return running != null && !running.future.isDone();
+	}
+
 	private synchronized LeaseKeeper.@Nullable Lease currentLease() {
 		return this.lease;
 	}
@@ -507,7 +524,7 @@ final class RedisDistributedLock implements DistributedLock {
 	 */
 	private void watchExpiry(CompletableFuture<LockNotHeldException> lost) {
 		Hold current = this.hold;
-		if (lost.isDone() || current == null || current.lost != lost || currentLease() != null) {
+		if (lost.isDone() || current == null || current.lost != lost || isKept()) {
 			return;
 		}
 		long until = confirmedUntil(current);
