@@ -19,6 +19,10 @@ import io.github.saasframework.cache.lock.LockNotHeldException;
  * }
  * }</pre>
  *
+ * The held lock also tells, without a round trip, how much of its lease is still
+ * confirmed ({@link DistributedLock#leaseRemaining()}) and when its loss becomes known
+ * ({@link DistributedLock#whenLost()}).
+ * <p>
  * Also what makes {@code withLock} reentrant: a nested call on a name that the thread
  * already holds runs at once, under the same lease, and the lock is released when the
  * outermost call ends. The holds are per thread: another thread of the same process waits

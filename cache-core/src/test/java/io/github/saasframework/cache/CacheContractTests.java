@@ -612,6 +612,8 @@ abstract class CacheContractTests {
 				.isEqualTo(ClusterSlotHashUtil.calculateSlot(lockKey));
 		}
 		assertThat(allKeys()).as("the counter outlives the lock").containsExactly(counterKey);
+		assertThat(CacheTestSupport.pttl(this.raw, counterKey)).as("by at most the lease (issue 26)")
+			.isBetween(1L, 4500L);
 	}
 
 	@Test

@@ -8,8 +8,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.saasframework.cache.internal.lock.LockInternals;
+import io.github.saasframework.cache.internal.redis.Outages;
 import io.github.saasframework.cache.internal.redis.RedisDoor;
 import io.github.saasframework.cache.internal.redis.WriteListener;
 import io.github.saasframework.cache.lock.DistributedLock;
@@ -196,6 +199,133 @@ class LockFaultTests {
 		other.release();
 	}
 
+	/**
+	 * Issue 26: {@code acquire(2s)} against a stalled server gave up after the 500 ms
+	 * command timeout instead of retrying within its wait. Now a stall shorter than the
+	 * wait only costs time, and the timed-out attempts leave no ghost behind.
+	 */
+	@Test
+	void stalledAcquire_withAWaitLongerThanTheStall_succeeds() throws Exception {
+		RedisCache cache = instance();
+		DistributedLock lock = cache.lock("job", Duration.ofSeconds(10));
+		CompletableFuture<Void> stall = stallFor(1200);
+		lock.acquire(Duration.ofSeconds(5));
+		stall.get(10, TimeUnit.SECONDS);
+		assertThat(lock.isHeld()).isTrue();
+		assertThat(lock.fencingToken()).isPositive();
+		lock.release();
+		assertThat(cache.exists("job")).as("no ghost of a timed-out attempt").isZero();
+	}
+
+	/** With a wait shorter than the stall, the last attempt's timeout is what fails. */
+	@Test
+	void stalledAcquire_withAWaitShorterThanTheStall_failsWithTheTimeout() throws Exception {
+		RedisCache cache = instance();
+		DistributedLock lock = cache.lock("job", Duration.ofSeconds(10));
+		CompletableFuture<Void> stall = stallFor(2000);
+		try {
+			assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> lock.acquire(Duration.ofMillis(700)));
+		}
+		finally {
+			stall.get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	/**
+	 * Issue 26: the first extend was scheduled a refresh interval after the acquire
+	 * returned, though the lease counts from the attempt's start: an acquire slowed by a
+	 * stall of 340 ms under a 400 ms lease lost the lock before a single extend was sent,
+	 * and another instance entered while the action ran. Here a stall of 750 ms around
+	 * the acquire of a 1 s lease, then a 2.5 s action: the lease is kept (the first
+	 * extend is due at once) and the competitor never enters.
+	 */
+	@Test
+	void stallAroundTheAcquire_thenALongAction_leaseIsKept_noOtherInstanceEnters() throws Exception {
+		// the holder's timeout outlasts the stall: its acquire is slow, not failed
+		LettuceConnectionFactory patient = RedisServerExtension.connectionFactory(this.server, Duration.ofSeconds(3));
+		this.factories.add(patient);
+		RedisCache holder = warm(track(RedisCache.create(patient,
+				CacheConfig.builder().keyPrefix("faults").lockWait(Duration.ofSeconds(5)).build())));
+		RedisCache competitor = instance();
+		AtomicInteger competitorEntries = new AtomicInteger();
+		CompletableFuture<Void> stall = stallFor(750);
+		String result = holder.withLock("job", Duration.ofMillis(1000), () -> {
+			stall.get(10, TimeUnit.SECONDS);
+			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+			while (System.nanoTime() < end) {
+				try (DistributedLock other = competitor.lock("job", Duration.ofSeconds(10))) {
+					if (other.tryAcquire()) {
+						competitorEntries.incrementAndGet();
+					}
+				}
+				catch (DataAccessException ex) {
+					// a reply that arrives late just after the stall
+				}
+				Thread.sleep(50);
+			}
+			return "done";
+		});
+		assertThat(competitorEntries).as("times another instance held the lock while the action ran").hasValue(0);
+		assertThat(result).isEqualTo("done");
+	}
+
+	/**
+	 * Issue 26, the lease window: after {@code kill -9} and an empty restart another
+	 * owner takes the lock while the first one's action still runs. No lease can prevent
+	 * that; what the action can do now is know it: {@code whenLost} completes promptly
+	 * (the next extend finds the key gone), {@code leaseRemaining} drops to zero without
+	 * a round trip, and the other owner's fencing token is larger although the server
+	 * lost the counter.
+	 */
+	@Test
+	void emptyRestart_theHolderIsToldPromptly_andTokensKeepGrowing() throws Exception {
+		RedisCache holder = instance();
+		RedisCache other = instance();
+		AtomicLong otherToken = new AtomicLong();
+		AtomicLong holderToken = new AtomicLong();
+		AtomicReference<LockNotHeldException> told = new AtomicReference<>();
+		assertThatExceptionOfType(LockNotHeldException.class)
+			.isThrownBy(() -> holder.withLock("job", Duration.ofMillis(1500), () -> {
+				DistributedLock lock = HeldLocks.current("job").orElseThrow();
+				holderToken.set(lock.fencingToken());
+				CompletableFuture<LockNotHeldException> lost = lock.whenLost().toCompletableFuture();
+				this.server.kill();
+				this.server.restart();
+				DistributedLock second = other.lock("job", Duration.ofSeconds(10));
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(10))
+					.pollInterval(Duration.ofMillis(20))
+					.ignoreExceptions()
+					.until(second::tryAcquire);
+				otherToken.set(second.fencingToken());
+				told.set(lost.orTimeout(5, TimeUnit.SECONDS).join());
+				assertThat(lock.leaseRemaining()).isZero();
+				second.release();
+				return null;
+			}))
+			.withMessageContaining("was lost while its action ran");
+		assertThat(told.get()).hasMessageContaining("'job'");
+		assertThat(otherToken.get()).as("token after the empty restart").isGreaterThan(holderToken.get());
+	}
+
+	/**
+	 * {@code leaseRemaining} is answered from what the owner knows: no command is sent.
+	 */
+	@Test
+	void leaseRemaining_sendsNoCommand() {
+		RedisCache cache = instance();
+		DistributedLock lock = cache.lock("job", Duration.ofSeconds(5));
+		assertThat(lock.leaseRemaining()).isZero();
+		assertThat(lock.tryAcquire()).isTrue();
+		this.server.command("CONFIG", "RESETSTAT");
+		for (int i = 0; i < 100; i++) {
+			assertThat(lock.leaseRemaining()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5));
+		}
+		assertThat(calls("evalsha") + calls("eval") + calls("get")).isZero();
+		lock.release();
+		assertThat(lock.leaseRemaining()).isZero();
+	}
+
 	/** A retry of an attempt whose reply was lost finds its own token and holds. */
 	@Test
 	void acquireScript_isIdempotentForItsOwnToken() {
@@ -204,9 +334,9 @@ class LockFaultTests {
 		assertThat(lock.tryAcquire()).isTrue();
 		long token = lock.fencingToken();
 		RedisDoor door = new RedisDoor(this.factories.get(0), WriteListener.NONE);
-		long again = LockInternals.acquire(door, lock, null, 30_000, 60_000);
+		long again = LockInternals.acquire(door, lock, null, 30_000);
 		assertThat(again).as("the same token, issued once").isEqualTo(token);
-		assertThat(LockInternals.acquire(door, lock, RedisDoor.newToken(), 30_000, 60_000))
+		assertThat(LockInternals.acquire(door, lock, RedisDoor.newToken(), 30_000))
 			.as("another owner: not acquired, told the remaining lease")
 			.isLessThan(-2);
 		lock.release();
@@ -214,8 +344,9 @@ class LockFaultTests {
 
 	/**
 	 * Issue: a release by an ACL user without DEL failed inside Lua and withLock logged a
-	 * misleading 'was no longer held'. Now release throws the permission error as is, and
-	 * a user without rights on pub/sub channels still releases (the notification is best
+	 * misleading 'was no longer held'. Now release throws the permission error, naming
+	 * the command (issue 26) and the page that lists what each feature needs, and a user
+	 * without rights on pub/sub channels still releases (the notification is best
 	 * effort).
 	 */
 	@Test
@@ -226,7 +357,9 @@ class LockFaultTests {
 		DistributedLock lock = noDel.lock("job", Duration.ofSeconds(30));
 		assertThat(lock.tryAcquire()).isTrue();
 		assertThatExceptionOfType(DataAccessException.class).isThrownBy(lock::release)
-			.satisfies((ex) -> assertThat(ex.getMostSpecificCause().getMessage()).contains("can't run this command")
+			.withMessageContaining("'del'")
+			.withMessageContaining(Outages.PERMISSIONS_PAGE)
+			.satisfies((ex) -> assertThat(ex.getMostSpecificCause().getMessage()).contains("'del'")
 				.doesNotContain("not held"));
 		RedisCache noChannels = user("nochannels");
 		DistributedLock other = noChannels.lock("job2", Duration.ofSeconds(30));

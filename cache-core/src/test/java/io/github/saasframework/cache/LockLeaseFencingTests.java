@@ -241,6 +241,134 @@ class LockLeaseFencingTests {
 		assertThat(store.value).isEqualTo("fresh");
 	}
 
+	/**
+	 * Issue 26: a fencing counter outlived its lock by 7 days, so 10 000 lock names left
+	 * 10 000 keys for a week. Now nothing a lock writes outlives it by more than its
+	 * lease: 100 released locks with a 2 s lease leave no key within a few seconds, and
+	 * the next token is still larger than every token before.
+	 */
+	@Test
+	void releasedLocks_leaveNoKeyAfterTheirLease_andTheNextTokenIsLarger() {
+		long highest = 0;
+		for (int i = 0; i < 100; i++) {
+			try (DistributedLock lock = this.cache.lock("order:" + i, Duration.ofSeconds(2))) {
+				assertThat(lock.tryAcquire()).isTrue();
+				highest = Math.max(highest, lock.fencingToken());
+			}
+		}
+		assertThat(this.cache.keys("*")).as("counters right after the release").isNotEmpty();
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(6))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> this.cache.keys("*").isEmpty());
+		try (DistributedLock again = this.cache.lock("order:0", Duration.ofSeconds(2))) {
+			assertThat(again.tryAcquire()).isTrue();
+			assertThat(again.fencingToken()).isGreaterThan(highest);
+		}
+	}
+
+	/**
+	 * A lock held without a refresh loop: its lease runs out and {@code whenLost} says so
+	 * (issue 26); {@code leaseRemaining} counts down without asking Redis.
+	 */
+	@Test
+	void whenLost_aLeaseNoLoopKeeps_completesWhenItRunsOut() {
+		DistributedLock lock = this.cache.lock("short", Duration.ofMillis(300));
+		assertThat(lock.whenLost().toCompletableFuture()).as("not held: lost at once").isCompleted();
+		assertThat(lock.tryAcquire()).isTrue();
+		assertThat(lock.leaseRemaining()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(300));
+		CompletableFuture<LockNotHeldException> lost = lock.whenLost().toCompletableFuture();
+		assertThat(lost).isNotDone();
+		assertThat(lost.orTimeout(5, TimeUnit.SECONDS).join()).hasMessageContaining("'short'")
+			.hasMessageContaining("ran out");
+		assertThat(lock.leaseRemaining()).isZero();
+	}
+
+	/** A cancelled refresh loop keeps the lease no more: it runs out and is reported. */
+	@Test
+	void whenLost_afterTheRefreshLoopIsCancelled_completesWhenTheLeaseRunsOut() {
+		DistributedLock lock = this.cache.lock("cancelled", Duration.ofMillis(300));
+		assertThat(lock.tryAcquire()).isTrue();
+		CompletableFuture<Void> loop = lock.refreshLoop(Duration.ofMillis(100));
+		CompletableFuture<LockNotHeldException> lost = lock.whenLost().toCompletableFuture();
+		loop.cancel(true);
+		assertThat(lost.orTimeout(5, TimeUnit.SECONDS).join()).hasMessageContaining("ran out");
+		assertThat(lock.leaseRemaining()).isZero();
+	}
+
+	/**
+	 * The fencing pattern with reads: the campaign of issue 26 found lost updates in a
+	 * read-modify-write where the stale holder read and wrote before the next holder
+	 * wrote. A store that checks the token only on writes accepts the stale write; one
+	 * that also checks (and records) it on reads rejects it.
+	 */
+	@Test
+	void fencing_aStoreThatChecksTheTokenOnReadsToo_rejectsTheStaleReadModifyWrite() {
+		FencedCounter writesOnly = new FencedCounter(false);
+		FencedCounter readsAndWrites = new FencedCounter(true);
+		for (FencedCounter store : List.of(writesOnly, readsAndWrites)) {
+			DistributedLock paused = this.cache.lock("counter", Duration.ofMillis(100));
+			assertThat(paused.tryAcquire()).isTrue();
+			long stale = paused.fencingToken();
+			long seen = store.read(stale);
+			// paused past its lease: the next holder takes the lock and reads
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> this.cache.exists("counter") == 0);
+			try (DistributedLock next = this.cache.lock("counter", Duration.ofSeconds(5))) {
+				assertThat(next.tryAcquire()).isTrue();
+				long token = next.fencingToken();
+				long value = store.read(token);
+				// the stale holder wakes up and writes what it computed
+				store.write(stale, seen + 1);
+				store.write(token, value + 1);
+			}
+		}
+		assertThat(writesOnly.value).as("checked on writes only: one update lost").isEqualTo(1);
+		assertThat(writesOnly.rejected).isZero();
+		assertThat(readsAndWrites.value).as("checked on reads too: the stale write is refused").isEqualTo(1);
+		assertThat(readsAndWrites.rejected).isEqualTo(1);
+	}
+
+	/**
+	 * A counter outside Redis guarded by fencing tokens: a token below the highest seen
+	 * is refused, on writes and (if so built) on reads, which also raise the highest.
+	 */
+	static final class FencedCounter {
+
+		private final boolean checkReads;
+
+		private long highestToken;
+
+		long value;
+
+		int rejected;
+
+		FencedCounter(boolean checkReads) {
+			this.checkReads = checkReads;
+		}
+
+		synchronized long read(long token) {
+			if (this.checkReads) {
+				if (token < this.highestToken) {
+					this.rejected++;
+					throw new IllegalStateException("stale token " + token);
+				}
+				this.highestToken = token;
+			}
+			return this.value;
+		}
+
+		synchronized boolean write(long token, long newValue) {
+			if (token < this.highestToken) {
+				this.rejected++;
+				return false;
+			}
+			this.highestToken = token;
+			this.value = newValue;
+			return true;
+		}
+
+	}
+
 	/** A resource that accepts a write only with a token at least the highest seen. */
 	static final class GuardedStore {
 

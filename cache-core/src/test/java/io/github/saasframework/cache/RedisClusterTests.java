@@ -253,7 +253,8 @@ class RedisClusterTests {
 					last = lock.fencingToken();
 				}
 			}
-			DistributedLock expiring = this.cache.lock(name, Duration.ofMillis(30));
+			// long enough that the token can still be read after a slow acquire
+			DistributedLock expiring = this.cache.lock(name, Duration.ofMillis(300));
 			assertThat(expiring.tryAcquire()).isTrue();
 			long expired = expiring.fencingToken();
 			assertThat(expired).isGreaterThan(last);
@@ -263,6 +264,45 @@ class RedisClusterTests {
 				assertThat(next.fencingToken()).isGreaterThan(expired);
 			}
 		}
+	}
+
+	/**
+	 * Issue 26 on a cluster: a lock's keys (its key and its fencing counter, in one slot)
+	 * are gone a lease after the release on every master, and the tokens keep growing
+	 * when the master of the lock's slot is killed and comes back empty.
+	 */
+	@Test
+	void lockKeys_endWithTheirLease_andTokensGrowAcrossAnEmptyMasterRestart() {
+		long highest = 0;
+		for (int i = 0; i < 30; i++) {
+			try (DistributedLock lock = this.cache.lock("order:" + i, Duration.ofSeconds(2))) {
+				assertThat(lock.tryAcquire()).isTrue();
+				highest = Math.max(highest, lock.fencingToken());
+			}
+		}
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(6))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> this.cache.keys("*").isEmpty());
+		String lockKey = this.prefix + ":order:0";
+		RedisServerProcess master = this.cluster.masterOf(ClusterSlotHashUtil.calculateSlot(lockKey));
+		// held when the master dies: the restarted master has neither the lock nor its
+		// counter
+		DistributedLock held = this.cache.lock("order:0", Duration.ofSeconds(30));
+		assertThat(held.tryAcquire()).isTrue();
+		highest = Math.max(highest, held.fencingToken());
+		master.kill();
+		master.restart();
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.ignoreExceptions()
+			.until(() -> this.cluster.masters()
+				.stream()
+				.allMatch((node) -> node.command("CLUSTER", "INFO").contains("cluster_state:ok")));
+		DistributedLock next = this.cache.lock("order:0", Duration.ofSeconds(5));
+		Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(next::tryAcquire);
+		assertThat(next.fencingToken()).as("token after the empty restart of the slot's master").isGreaterThan(highest);
+		next.release();
 	}
 
 	@Test

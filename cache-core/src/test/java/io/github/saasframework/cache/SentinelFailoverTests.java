@@ -61,6 +61,8 @@ class SentinelFailoverTests {
 		assertThat(calls).allMatch(Call::succeeded);
 		assertGetAndSetTakeTheFastPath(cache);
 
+		long tokenBefore = fencingToken(cache);
+
 		long killedAt = System.nanoTime();
 		sentinel.initialMaster().kill();
 
@@ -88,12 +90,20 @@ class SentinelFailoverTests {
 			.isEqualTo(sentinel.initialReplica().port());
 		assertThat(calls).as("no call hangs past the command timeout")
 			.allSatisfy((call) -> assertThat(call.millis()).isLessThanOrEqualTo(MAX_CALL_MILLIS));
+		assertThat(fencingToken(cache)).as("fencing token after the failover (issue 26)").isGreaterThan(tokenBefore);
 		// what was written after the failover is on the new master
 		cache.set("after", "written", Duration.ofMinutes(1));
 		assertThat(cache.get("after", String.class)).contains("written");
 		assertThat(sentinel.initialReplica().command("GET", "failover:after")).contains("written");
 		assertGetAndSetTakeTheFastPath(cache);
 		assertThat(cache.flushPrefix()).isPositive();
+	}
+
+	private static long fencingToken(Cache cache) {
+		try (DistributedLock lock = cache.lock("fenced", Duration.ofSeconds(5))) {
+			lock.acquire(Duration.ofSeconds(5));
+			return lock.fencingToken();
+		}
 	}
 
 	/** Get and set answer without taking a connection from the factory per call. */

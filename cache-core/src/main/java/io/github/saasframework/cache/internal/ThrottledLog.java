@@ -8,9 +8,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * A warning that is logged at most once per interval (30 seconds unless told otherwise):
- * failures that may repeat on every call (Redis down, a reload that keeps failing) are
- * counted by meters and logged now and then, never once per call. Thread-safe.
+ * A warning (or error) that is logged at most once per interval (30 seconds unless told
+ * otherwise): failures that may repeat on every call (Redis down, a reload that keeps
+ * failing) are counted by meters and logged now and then, never once per call.
+ * Thread-safe.
  */
 public final class ThrottledLog {
 
@@ -57,6 +58,24 @@ public final class ThrottledLog {
 		}
 		this.logger.warn(message.get() + " (further such warnings within "
 				+ TimeUnit.NANOSECONDS.toSeconds(this.intervalNanos) + " s are counted, not logged)");
+		return true;
+	}
+
+	/**
+	 * Logs the message at ERROR, as one line (no stack trace), unless a message was
+	 * logged less than an interval ago: for a configuration error that fails every call
+	 * until someone fixes it.
+	 * @param message the message, without the note on throttling (added here)
+	 * @return whether it was logged
+	 */
+	public boolean error(Supplier<String> message) {
+		long now = System.nanoTime();
+		long previous = this.last.get();
+		if (now - previous < this.intervalNanos || !this.last.compareAndSet(previous, now)) {
+			return false;
+		}
+		this.logger.error(message.get() + " (repeats within " + TimeUnit.NANOSECONDS.toSeconds(this.intervalNanos)
+				+ " s are not logged)");
 		return true;
 	}
 

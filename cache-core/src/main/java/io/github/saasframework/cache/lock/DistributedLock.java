@@ -2,6 +2,7 @@ package io.github.saasframework.cache.lock;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A lock shared by every process that uses the same Redis, obtained from
@@ -19,6 +20,14 @@ import java.util.concurrent.CompletableFuture;
  * The lease ({@code ttl}) protects against a crashed owner: when it runs out the key
  * expires and the lock is free. Work that may outlast it keeps the lock with
  * {@link #extend(Duration)} or {@link #refreshLoop(Duration)}.
+ * <p>
+ * <b>The lease window.</b> No lease makes a lock safe on its own: a holder paused past
+ * its lease (a GC, a stalled VM), or a Redis that lost the key (a restart without
+ * persistence, a failover before the key reached the replica), lets a second owner in
+ * before the first one can know. Code under the lock can ask, without a round trip, how
+ * much of its lease is still confirmed ({@link #leaseRemaining()}) and be told as soon as
+ * the loss is known ({@link #whenLost()}); what closes the window is the
+ * {@link #fencingToken() fencing token}, checked by the resource the lock protects.
  * <p>
  * An instance is safe to use from several threads, but it represents one owner: all
  * threads that share it share the ownership. A released lock can be acquired again by the
@@ -52,13 +61,19 @@ public interface DistributedLock extends AutoCloseable {
 	 * single attempt.
 	 * <p>
 	 * An attempt whose outcome is unknown (a timeout) removes this owner's token in case
-	 * it landed after all, so no lock is ever held by an owner that does not know it.
+	 * it landed after all, so no lock is ever held by an owner that does not know it. An
+	 * attempt that fails with an outage (a command timeout, a lost connection, a server
+	 * that is loading or failing over) is tried again while the wait lasts, so a stall
+	 * shorter than the wait costs only time; an attempt may end up to a command timeout
+	 * after the wait.
 	 * @param waitTimeout how long to wait at most, zero or positive
 	 * @throws LockNotAcquiredException if the lock was not acquired within the wait, or
 	 * the thread was interrupted while waiting (its interrupt flag is then set again)
 	 * @throws IllegalArgumentException if {@code waitTimeout} is null or negative
 	 * @throws IllegalStateException if this object already holds the lock
-	 * @throws org.springframework.dao.DataAccessException if Redis fails
+	 * @throws org.springframework.dao.DataAccessException if Redis fails with anything
+	 * but an outage, or if the last attempt of the wait failed with an outage (with a
+	 * zero wait: the one attempt)
 	 */
 	void acquire(Duration waitTimeout);
 
@@ -115,14 +130,70 @@ public interface DistributedLock extends AutoCloseable {
 	long fencingToken();
 
 	/**
+	 * How long this owner still surely holds the lock, as far as it knows <b>without a
+	 * round trip</b>: the lease counted from the <em>start</em> of the acquire or extend
+	 * that last succeeded (its own, or one of its refresh loop's), minus the time since.
+	 * As Redis counts the same lease from a later moment (when the command arrived), the
+	 * key lives at least this long, unless Redis loses it (a restart without persistence,
+	 * a failover, a deletion by someone else) or the server's clock jumps. Cheap enough
+	 * to ask before every side effect:
+	 *
+	 * <pre>{@code
+	 * cache.withLock("report", Duration.ofSeconds(30), () -> {
+	 *     DistributedLock lock = HeldLocks.current("report").orElseThrow();
+	 *     for (Chunk chunk : chunks) {
+	 *         if (lock.leaseRemaining().compareTo(Duration.ofSeconds(5)) < 0) {
+	 *             throw new IllegalStateException("lease no longer confirmed: stopping");
+	 *         }
+	 *         write(chunk, lock.fencingToken());
+	 *     }
+	 * });
+	 * }</pre>
+	 * @return the confirmed remaining lease, {@link Duration#ZERO} when the lease ran
+	 * out, the lock is known lost, or this object does not hold it
+	 * @since 0.2.0
+	 */
+	Duration leaseRemaining();
+
+	/**
+	 * A stage that completes as soon as this owner learns that its current hold is lost,
+	 * with the {@link LockNotHeldException} that says why: when the refresh loop keeping
+	 * it ({@code withLock}'s, or one started with {@link #refreshLoop(Duration)}) finds
+	 * the key without this owner's token or sees the lease run out without a successful
+	 * extend; when {@link #extend(Duration)}, {@link #isHeld()} or {@link #release()}
+	 * find the key without the token; and, for a hold that no refresh loop keeps, when
+	 * its lease runs out. No round trip of its own. It does not complete when the hold
+	 * ends normally ({@link #release()}, {@link #close()}); each acquisition has a stage
+	 * of its own. Dependent actions run on the thread that learns of the loss (the lease
+	 * keeper's scheduler, or the caller of {@code extend}): keep them short and
+	 * non-blocking, for example cancel a future or set a flag.
+	 *
+	 * <pre>{@code
+	 * cache.withLock("import", Duration.ofSeconds(10), () -> {
+	 *     CompletableFuture<Void> work = CompletableFuture.runAsync(this::importAll, executor);
+	 *     HeldLocks.current("import").orElseThrow().whenLost().thenAccept((why) -> work.cancel(true));
+	 *     return work.join();
+	 * });
+	 * }</pre> Being told is not being safe: between the moment the lease is lost and the
+	 * moment this owner learns of it another owner may already hold the lock. Fencing
+	 * tokens close that window.
+	 * @return a stage completed with the reason of the loss; already completed when this
+	 * object does not hold the lock
+	 * @since 0.2.0
+	 */
+	CompletionStage<LockNotHeldException> whenLost();
+
+	/**
 	 * Keeps the lock alive in the background: every {@code interval} the lease is
 	 * extended by the lock's ttl (as with {@link #extend(Duration)}), by the cache's
 	 * lease keeper (one scheduler thread for all locks, asynchronous extends; it stops
 	 * when the cache is closed). Choose an interval well below the ttl (a third of it is
-	 * a good default). An extend that fails (timeout, connection lost) is tried again
-	 * soon, as long as the lease still has time left. The loop holds this object only
-	 * weakly: once the object is no longer reachable, its lease is no longer kept and the
-	 * key expires.
+	 * a good default). Each extend is due an interval after the start of the acquire or
+	 * extend that last confirmed the lease, so the first one is sent at once when the
+	 * acquire took longer than the interval. An extend that fails (timeout, connection
+	 * lost) is tried again soon, as long as the lease still has time left. The loop holds
+	 * this object only weakly: once the object is no longer reachable, its lease is no
+	 * longer kept and the key expires.
 	 * <p>
 	 * The returned future completes normally when {@link #release()} or {@link #close()}
 	 * ends the loop, and exceptionally with {@link LockNotHeldException} as soon as an

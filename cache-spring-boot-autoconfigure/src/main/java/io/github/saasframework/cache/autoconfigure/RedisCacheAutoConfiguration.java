@@ -204,8 +204,8 @@ public final class RedisCacheAutoConfiguration {
 		@ConditionalOnMissingBean(name = "appcacheHealthIndicator")
 		@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 		RedisCacheHealthIndicator appcacheHealthIndicator(RedisConnectionFactory connectionFactory,
-				RedisCacheProperties properties) {
-			return new RedisCacheHealthIndicator(connectionFactory, properties.getKeyPrefix());
+				RedisCacheProperties properties, ObjectProvider<Cache> cache) {
+			return new RedisCacheHealthIndicator(connectionFactory, properties.getKeyPrefix(), cache);
 		}
 
 	}

@@ -239,7 +239,7 @@ public class RedisCacheProperties {
 		 * exponential back-off is capped here), so calls work again within about this
 		 * long after Redis is back. 0 to keep Lettuce's own back-off (up to 30 s).
 		 */
-		private Duration maxDelay = Duration.ofSeconds(1);
+		private Duration maxDelay = io.github.saasframework.cache.internal.redis.Reconnect.DEFAULT_MAX_DELAY;
 
 		public Duration getMaxDelay() {
 			return this.maxDelay;

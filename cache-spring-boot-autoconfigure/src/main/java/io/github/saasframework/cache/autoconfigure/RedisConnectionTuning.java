@@ -1,8 +1,8 @@
 package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
+import io.github.saasframework.cache.internal.redis.Reconnect;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.Transports;
@@ -23,10 +23,11 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * How the cache's Redis connection behaves around outages, on Boot's own Lettuce set-up:
- * a reconnect back-off capped at {@code app.cache.reconnect.max-delay} (Lettuce's default
- * grows to 30 s, so calls stayed broken for seconds after Redis came back), and the
- * shared connection opened right after startup, so that its handshake (TLS, AUTH, HELLO)
- * never runs inside the first call's command timeout.
+ * the core's reconnect back-off ({@code Reconnect}), capped at
+ * {@code app.cache.reconnect.max-delay} (Lettuce's default grows to 30 s, so calls stayed
+ * broken for seconds after Redis came back), and the shared connection opened right after
+ * startup, so that its handshake (TLS, AUTH, HELLO) never runs inside the first call's
+ * command timeout.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ Delay.class, ClientResourcesBuilderCustomizer.class })
@@ -40,10 +41,7 @@ class RedisConnectionTuning {
 		Duration maxDelay = properties.getReconnect().getMaxDelay();
 		return (builder) -> {
 			if (maxDelay != null && !maxDelay.isZero() && !maxDelay.isNegative()) {
-				// 1, 2, 4, ... ms, then maxDelay: quick after a blip, at most maxDelay
-				// late
-				// after a long outage
-				builder.reconnectDelay(() -> Delay.exponential(Duration.ZERO, maxDelay, 2, TimeUnit.MILLISECONDS));
+				builder.reconnectDelay(Reconnect.delay(maxDelay));
 			}
 		};
 	}

@@ -2,6 +2,7 @@ package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.testsupport.RedisServerProcess;
@@ -14,12 +15,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.dao.DataAccessException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The starter around outages, on a {@code redis-server} of the test's own: a capped
@@ -136,6 +141,81 @@ class ConnectionResilienceTests {
 					.distinct()).containsExactlyInAnyOrder("resilience", "resilience:tenant-0", "resilience:tenant-1",
 							"resilience:tenant-2");
 			});
+	}
+
+	/**
+	 * Issue 26: a rejected password is a configuration error, not an outage. The health
+	 * component is DOWN with the reason and what to fix, and {@code remember} throws
+	 * instead of answering from its loader (fail-open is on in the starter).
+	 */
+	@Test
+	void wrongPasswordMakesHealthDownWithTheReasonAndRememberThrow() {
+		this.server.command("ACL", "SETUSER", "app", "on", ">secret", "~*", "&*", "+@all");
+		runnerAs("app", "wrong").run((context) -> {
+			Health health = context.getBean(RedisCacheHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("reason", "WRONGPASS");
+			assertThat(String.valueOf(health.getDetails().get("error"))).contains("WRONGPASS")
+				.contains("spring.data.redis.password");
+			Cache cache = context.getBean(Cache.class);
+			AtomicInteger loads = new AtomicInteger();
+			assertThatExceptionOfType(DataAccessException.class).isThrownBy(
+					() -> cache.remember("k", Duration.ofMinutes(1), String.class, () -> "v" + loads.incrementAndGet()))
+				.withMessageContaining("WRONGPASS");
+			assertThat(loads).hasValue(0);
+		});
+	}
+
+	/**
+	 * Issue 26: a command of the cache refused by ACL (here {@code GET}) while
+	 * {@code PING} still works: the health component is DOWN with the reason for a while.
+	 */
+	@Test
+	void refusedCommandMakesHealthDownWithTheReason() {
+		this.server.command("ACL", "SETUSER", "noget", "on", ">secret", "~*", "&*", "+@all", "-get");
+		runnerAs("noget", "secret").run((context) -> {
+			RedisCacheHealthIndicator indicator = context.getBean(RedisCacheHealthIndicator.class);
+			assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+			Cache cache = context.getBean(Cache.class);
+			assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> cache.get("k", String.class))
+				.withMessageContaining("'get'");
+			Health health = indicator.health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("reason", "NOPERM").containsEntry("ping", "PONG");
+			assertThat(String.valueOf(health.getDetails().get("error"))).contains("redis-permissions");
+		});
+	}
+
+	private ApplicationContextRunner runnerAs(String username, String password) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					RedisCacheAutoConfiguration.class))
+			.withBean(DataRedisConnectionDetails.class, () -> user(username, password))
+			// no fault but the credentials: a handshake slowed by a busy machine must not
+			// look like an outage
+			.withPropertyValues("spring.data.redis.timeout=10s", "app.cache.key-prefix=resilience");
+	}
+
+	private DataRedisConnectionDetails user(String username, String password) {
+		int port = this.server.port();
+		return new DataRedisConnectionDetails() {
+
+			@Override
+			public String getUsername() {
+				return username;
+			}
+
+			@Override
+			public String getPassword() {
+				return password;
+			}
+
+			@Override
+			public Standalone getStandalone() {
+				return Standalone.of("127.0.0.1", port);
+			}
+
+		};
 	}
 
 	private int connectedClients() {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.saasframework.cache.internal.Arguments;
 import io.github.saasframework.cache.internal.redis.LuaScripts;
+import io.github.saasframework.cache.internal.redis.Outages;
 import io.github.saasframework.cache.internal.redis.RedisDoor;
 import io.github.saasframework.cache.lock.LockNotHeldException;
 import org.jspecify.annotations.Nullable;
@@ -23,12 +24,17 @@ import org.jspecify.annotations.Nullable;
  * asynchronous Lua call through the door, so thousands of leases need no thread each and
  * a slow Redis never delays the other leases.
  * <p>
- * An extend that fails (timeout, connection lost) is retried soon, for as long as the
- * lease still has time left: the lock is reported lost only when an extend finds it gone,
- * or when the lease ran out without a successful extend (Redisson's rule). A lease holds
- * its lock only weakly: a lock object that is no longer reachable stops being refreshed,
- * and its key expires with its lease. Closed with the cache: every running lease then
- * ends with {@link LockNotHeldException}.
+ * Extends are due by deadline, not by a fixed pause: each one an interval after the start
+ * of the acquire or extend that last confirmed the lease (at once when that moment has
+ * passed, as after an acquire that took most of the lease), so a slow acquire never loses
+ * its lock before the first extend is even sent. An extend that fails (timeout,
+ * connection lost) is retried soon, for as long as the lease still has time left: the
+ * lock is reported lost only when an extend finds it gone, when the lease ran out without
+ * a successful extend (Redisson's rule), or when Redis refuses the extend (a
+ * configuration error such as {@code NOPERM}, which no retry mends). A lease holds its
+ * lock only weakly: a lock object that is no longer reachable stops being refreshed, and
+ * its key expires with its lease. Closed with the cache: every running lease then ends
+ * with {@link LockNotHeldException}.
  */
 final class LeaseKeeper implements AutoCloseable {
 
@@ -53,19 +59,38 @@ final class LeaseKeeper implements AutoCloseable {
 	}
 
 	/**
-	 * Starts keeping a lease that is surely held until {@code confirmedUntilNanos}.
+	 * Starts keeping a lease that is surely held until {@code confirmedUntilNanos}. The
+	 * first extend is due an interval after the lease was confirmed, that is
+	 * {@code confirmedUntilNanos - ttl + interval}: at once if that has passed.
 	 * @param owner the lock object: the lease stops when it is no longer reachable
+	 * @param keys the keys of the extend script (the lock key, its fencing counter)
 	 */
-	Lease keep(Object owner, String name, String redisKey, byte[] key, byte[] token, long ttlMillis,
+	Lease keep(Object owner, String name, String redisKey, byte[][] keys, byte[] token, long ttlMillis,
 			long confirmedUntilNanos, long intervalNanos) {
-		Lease lease = new Lease(this, owner, name, redisKey, key, token, ttlMillis, confirmedUntilNanos, intervalNanos);
+		Lease lease = new Lease(this, owner, name, redisKey, keys, token, ttlMillis, confirmedUntilNanos,
+				intervalNanos);
 		this.leases.add(lease);
 		lease.future.whenComplete((result, failure) -> {
 			this.leases.remove(lease);
 			lease.cancelNext();
 		});
-		lease.schedule(intervalNanos);
+		lease.schedule(lease.untilDue());
 		return lease;
+	}
+
+	/**
+	 * Runs a short task on the scheduler after a delay (a lock's own check that a lease
+	 * no refresh loop keeps has run out); nothing when the keeper is closed.
+	 * @param delayNanos the delay
+	 * @param task the task, which must not block
+	 */
+	void at(long delayNanos, Runnable task) {
+		try {
+			this.scheduler.schedule(task, Math.max(1, delayNanos), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// closed with the cache
+		}
 	}
 
 	/** How many leases are being kept (for tests). */
@@ -105,7 +130,7 @@ final class LeaseKeeper implements AutoCloseable {
 
 		private final String redisKey;
 
-		private final byte[] key;
+		private final byte[][] keys;
 
 		private final byte[] token;
 
@@ -124,13 +149,13 @@ final class LeaseKeeper implements AutoCloseable {
 
 		private volatile @Nullable ScheduledFuture<?> next;
 
-		Lease(LeaseKeeper keeper, Object owner, String name, String redisKey, byte[] key, byte[] token, long ttlMillis,
-				long confirmedUntilNanos, long intervalNanos) {
+		Lease(LeaseKeeper keeper, Object owner, String name, String redisKey, byte[][] keys, byte[] token,
+				long ttlMillis, long confirmedUntilNanos, long intervalNanos) {
 			this.keeper = keeper;
 			this.owner = new WeakReference<>(owner);
 			this.name = name;
 			this.redisKey = redisKey;
-			this.key = key;
+			this.keys = keys;
 			this.token = token;
 			this.ttlMillis = ttlMillis;
 			this.confirmedUntilNanos = confirmedUntilNanos;
@@ -151,6 +176,16 @@ final class LeaseKeeper implements AutoCloseable {
 		void extended(long newTtlMillis, long startedNanos) {
 			this.ttlMillis = newTtlMillis;
 			this.confirmedUntilNanos = startedNanos + TimeUnit.MILLISECONDS.toNanos(newTtlMillis);
+		}
+
+		/**
+		 * Nanoseconds until the next extend is due: an interval after the start of the
+		 * acquire or extend that last confirmed the lease, so never later than the
+		 * lease's own deadline allows; zero when that moment has passed.
+		 */
+		long untilDue() {
+			long confirmedAt = this.confirmedUntilNanos - TimeUnit.MILLISECONDS.toNanos(this.ttlMillis);
+			return Math.max(0, confirmedAt + this.intervalNanos - System.nanoTime());
 		}
 
 		/** Ends the loop normally (release, close). */
@@ -183,7 +218,7 @@ final class LeaseKeeper implements AutoCloseable {
 			long ttl = this.ttlMillis;
 			CompletableFuture<Long> extend;
 			try {
-				extend = this.keeper.door.eval(LuaScripts.LOCK_EXTEND, this.key, this.token, RedisDoor.ascii(ttl));
+				extend = this.keeper.door.eval(LuaScripts.LOCK_EXTEND, this.keys, this.token, RedisDoor.ascii(ttl));
 			}
 			catch (RuntimeException ex) {
 				extend = CompletableFuture.failedFuture(ex);
@@ -194,11 +229,16 @@ final class LeaseKeeper implements AutoCloseable {
 					this.lastFailure = null;
 					this.confirmedUntilNanos = Math.max(this.confirmedUntilNanos,
 							now + TimeUnit.MILLISECONDS.toNanos(ttl));
-					schedule(this.intervalNanos);
+					schedule(untilDue());
 				}
 				else if (failure == null) {
 					lost("an extend found the key no longer holding this owner's token (it expired or was taken over);"
 							+ " the lease was last confirmed until about " + confirmedUntil(), null);
+				}
+				else if (Outages.isConfigurationError(failure)) {
+					// refused (NOPERM, WRONGPASS): no retry can keep this lease
+					lost("an extend was refused: " + Outages.explain(failure)
+							+ "; the lease was last confirmed until about " + confirmedUntil(), failure);
 				}
 				else {
 					// transient, as far as we know: try again while the lease has time

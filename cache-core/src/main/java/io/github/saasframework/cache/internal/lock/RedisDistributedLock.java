@@ -1,10 +1,13 @@
 package io.github.saasframework.cache.internal.lock;
 
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +17,7 @@ import io.github.saasframework.cache.internal.Arguments;
 import io.github.saasframework.cache.internal.KeyNamespace;
 import io.github.saasframework.cache.internal.TtlPolicy;
 import io.github.saasframework.cache.internal.redis.LuaScripts;
+import io.github.saasframework.cache.internal.redis.Outages;
 import io.github.saasframework.cache.internal.redis.RedisDoor;
 import io.github.saasframework.cache.lock.DistributedLock;
 import io.github.saasframework.cache.lock.LockNotAcquiredException;
@@ -27,20 +31,16 @@ import org.springframework.data.redis.connection.ClusterSlotHashUtil;
  * The Redis lock. On the wire: the lock key {@code <prefix>:<name>}, a plain string
  * holding the owner token with a {@code PX} expiry (what the Go package reads and
  * writes), and next to it the lock's fencing counter (see {@link #fenceKey(String)}), in
- * the same hash slot. Acquire is one Lua script (lock + token increment), release and
- * extend are Lua compare-and-act scripts; the lease is kept by the root cache's
- * {@link LeaseKeeper} and waiters are woken by its {@link LockWaiters}.
+ * the same hash slot, with the lock's lease (so it outlives the lock by at most a lease).
+ * Acquire is one Lua script (lock + token increment), release and extend are Lua
+ * compare-and-act scripts; the lease is kept by the root cache's {@link LeaseKeeper} and
+ * waiters are woken by its {@link LockWaiters}.
  * <p>
  * What this owner knows of its hold is one immutable {@link Hold} (token, when it was
  * last confirmed, for how long), replaced as a whole; a running lease is asked, never
  * tells.
  */
 final class RedisDistributedLock implements DistributedLock {
-
-	/**
-	 * How long a fencing counter outlives its lock's last acquisition, beyond the lease.
-	 */
-	static final long COUNTER_TTL_MILLIS = TimeUnit.DAYS.toMillis(7);
 
 	/** The longest pause between two attempts of a waiter that listens for releases. */
 	private static final long LISTENING_POLL_CAP_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -64,7 +64,10 @@ final class RedisDistributedLock implements DistributedLock {
 
 	private final byte[] rawKey;
 
-	private final byte[][] acquireKeys;
+	/**
+	 * The lock key and its fencing counter: the keys of the acquire and extend scripts.
+	 */
+	private final byte[][] lockKeys;
 
 	private final String channel;
 
@@ -94,7 +97,7 @@ final class RedisDistributedLock implements DistributedLock {
 		this.name = name;
 		this.redisKey = namespace.redisKey(name);
 		this.rawKey = this.redisKey.getBytes(StandardCharsets.UTF_8);
-		this.acquireKeys = new byte[][] { this.rawKey, fenceKey(this.redisKey).getBytes(StandardCharsets.UTF_8) };
+		this.lockKeys = new byte[][] { this.rawKey, fenceKey(this.redisKey).getBytes(StandardCharsets.UTF_8) };
 		this.channel = LockWaiters.channel(this.redisKey);
 		this.rawChannel = this.channel.getBytes(StandardCharsets.UTF_8);
 		this.token = RedisDoor.newToken();
@@ -160,21 +163,42 @@ final class RedisDistributedLock implements DistributedLock {
 		}
 	}
 
+	/**
+	 * Attempts until the lock is held or the wait ends. An attempt that fails with an
+	 * outage (a timeout, a lost connection, a server that is loading or failing over)
+	 * counts as "not yet": the next one follows while the wait lasts, and if the last
+	 * attempt failed so, its failure is thrown when the wait ends. Any other Redis
+	 * failure is thrown at once.
+	 */
 	private void waitFor(Duration waitTimeout) {
 		long start = System.nanoTime();
 		long deadline = start + Arguments.saturatedNanos(waitTimeout);
 		checkNotHeld();
 		LockWaiters waiters = this.locks.waiters();
+		DataAccessException outage = null;
 		// no barging: with threads of this process already waiting, queue behind them
-		if ((waitTimeout.isZero() || !waiters.hasWaiters(this.channel)) && attemptInterruptibly(start)) {
-			this.recorder.recordLockAcquisition(this.prefix, true, System.nanoTime() - start);
-			return;
+		if (waitTimeout.isZero() || !waiters.hasWaiters(this.channel)) {
+			try {
+				if (attemptInterruptibly(start)) {
+					this.recorder.recordLockAcquisition(this.prefix, true, System.nanoTime() - start);
+					return;
+				}
+			}
+			catch (DataAccessException ex) {
+				if (waitTimeout.isZero() || !Outages.isOutage(ex)) {
+					throw ex;
+				}
+				outage = ex;
+			}
 		}
 		try (LockWaiters.Ticket ticket = waitTimeout.isZero() ? null : waiters.enqueue(this.channel)) {
 			while (true) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0 || ticket == null) {
 					this.recorder.recordLockAcquisition(this.prefix, false, System.nanoTime() - start);
+					if (outage != null) {
+						throw outage;
+					}
 					throw new LockNotAcquiredException("Lock " + Arguments.quote(this.name) + " (key "
 							+ Arguments.quote(this.redisKey) + ") not acquired within " + waitTimeout);
 				}
@@ -182,10 +206,19 @@ final class RedisDistributedLock implements DistributedLock {
 				boolean head = ticket.isHead();
 				if (head) {
 					ticket.listen();
-				}
-				if (head && attemptInterruptibly(start)) {
-					this.recorder.recordLockAcquisition(this.prefix, true, System.nanoTime() - start);
-					return;
+					try {
+						if (attemptInterruptibly(start)) {
+							this.recorder.recordLockAcquisition(this.prefix, true, System.nanoTime() - start);
+							return;
+						}
+						outage = null;
+					}
+					catch (DataAccessException ex) {
+						if (!Outages.isOutage(ex)) {
+							throw ex;
+						}
+						outage = ex;
+					}
 				}
 				remaining = deadline - System.nanoTime();
 				try {
@@ -217,11 +250,14 @@ final class RedisDistributedLock implements DistributedLock {
 		stopRefresh();
 		long released = this.door
 			.await(this.door.eval(LuaScripts.LOCK_RELEASE, this.rawKey, this.token, this.rawChannel));
+		Hold previous = this.hold;
 		this.hold = null;
 		if (released == 0) {
-			throw new LockNotHeldException(
+			LockNotHeldException notHeld = new LockNotHeldException(
 					"Lock " + Arguments.quote(this.name) + " (key " + Arguments.quote(this.redisKey)
 							+ ") is not held by this owner: never acquired, already released, expired or taken over");
+			lost(previous, notHeld);
+			throw notHeld;
 		}
 	}
 
@@ -231,10 +267,13 @@ final class RedisDistributedLock implements DistributedLock {
 		long start = System.nanoTime();
 		long millis = TtlPolicy.toMillis(ttl);
 		if (this.door
-			.await(this.door.eval(LuaScripts.LOCK_EXTEND, this.rawKey, this.token, RedisDoor.ascii(millis))) != 1) {
+			.await(this.door.eval(LuaScripts.LOCK_EXTEND, this.lockKeys, this.token, RedisDoor.ascii(millis))) != 1) {
+			LockNotHeldException notHeld = new LockNotHeldException(
+					"Cannot extend lock " + Arguments.quote(this.name) + " (key " + Arguments.quote(this.redisKey)
+							+ "): it is not held by this owner (expired or taken over)");
+			lost(this.hold, notHeld);
 			this.hold = null;
-			throw new LockNotHeldException("Cannot extend lock " + Arguments.quote(this.name) + " (key "
-					+ Arguments.quote(this.redisKey) + "): it is not held by this owner (expired or taken over)");
+			throw notHeld;
 		}
 		this.ttl = ttl;
 		Hold current = this.hold;
@@ -252,9 +291,36 @@ final class RedisDistributedLock implements DistributedLock {
 		byte[] current = this.door.await(this.door.get(this.rawKey));
 		boolean mine = current != null && Arrays.equals(current, this.token);
 		if (!mine) {
+			lost(this.hold,
+					new LockNotHeldException(
+							"Lock " + Arguments.quote(this.name) + " (key " + Arguments.quote(this.redisKey)
+									+ ") was found without this owner's token (expired or taken over)"));
 			this.hold = null;
 		}
 		return mine;
+	}
+
+	@Override
+	public Duration leaseRemaining() {
+		Hold current = knownHold();
+		if (current == null) {
+			return Duration.ZERO;
+		}
+		long remaining = confirmedUntil(current) - System.nanoTime();
+		return (remaining > 0) ? Duration.ofNanos(remaining) : Duration.ZERO;
+	}
+
+	@Override
+	public CompletionStage<LockNotHeldException> whenLost() {
+		Hold current = knownHold();
+		if (current == null) {
+			return CompletableFuture.completedStage(new LockNotHeldException("Lock " + Arguments.quote(this.name)
+					+ " (key " + Arguments.quote(this.redisKey) + ") is not held by this owner"));
+		}
+		if (!isKept()) {
+			watchExpiry(current.lost);
+		}
+		return current.lost.minimalCompletionStage();
 	}
 
 	@Override
@@ -277,9 +343,29 @@ final class RedisDistributedLock implements DistributedLock {
 		}
 		stopRefresh();
 		LeaseKeeper.Lease started = this.locks.keeper()
-			.keep(this, this.name, this.redisKey, this.rawKey, this.token, current.leaseMillis, confirmedUntil(current),
-					Math.max(1, interval.toNanos()));
+			.keep(this, this.name, this.redisKey, this.lockKeys, this.token, current.leaseMillis,
+					confirmedUntil(current), Math.max(1, interval.toNanos()));
 		this.lease = started;
+		CompletableFuture<LockNotHeldException> lost = current.lost;
+		// the lease holds its lock only weakly, so must what it completes
+		WeakReference<RedisDistributedLock> self = new WeakReference<>(this);
+		started.future.whenComplete((result, failure) -> {
+			if (failure instanceof LockNotHeldException notHeld) {
+				lost.complete(notHeld);
+			}
+			else if (failure instanceof CompletionException wrapped
+					&& wrapped.getCause() instanceof LockNotHeldException notHeld) {
+				lost.complete(notHeld);
+			}
+			else if (failure instanceof CancellationException) {
+				// the loop was cancelled, the hold goes on: its lease now simply runs out
+				RedisDistributedLock lock = self.get();
+				if (lock != null) {
+					lock.watchExpiry(lost);
+				}
+			}
+			// stopped by release or close: not a loss
+		});
 		return started.future;
 	}
 
@@ -351,8 +437,8 @@ final class RedisDistributedLock implements DistributedLock {
 		long issued;
 		long millis = TtlPolicy.toMillis(this.ttl);
 		try {
-			issued = this.door.await(this.door.eval(LuaScripts.LOCK_ACQUIRE, this.acquireKeys, this.token,
-					RedisDoor.ascii(millis), RedisDoor.ascii(COUNTER_TTL_MILLIS + millis)));
+			issued = this.door
+				.await(this.door.eval(LuaScripts.LOCK_ACQUIRE, this.lockKeys, this.token, RedisDoor.ascii(millis)));
 		}
 		catch (RuntimeException ex) {
 			removeGhost();
@@ -362,7 +448,7 @@ final class RedisDistributedLock implements DistributedLock {
 			this.otherLeaseNanos = (issued <= -2) ? TimeUnit.MILLISECONDS.toNanos(-issued - 2) : -1;
 			return false;
 		}
-		this.hold = new Hold(issued, start, millis);
+		this.hold = new Hold(issued, start, millis, new CompletableFuture<>());
 		return true;
 	}
 
@@ -374,8 +460,8 @@ final class RedisDistributedLock implements DistributedLock {
 	CompletableFuture<Boolean> attemptAsync() {
 		long start = System.nanoTime();
 		long millis = TtlPolicy.toMillis(this.ttl);
-		return this.door.bounded(this.door.eval(LuaScripts.LOCK_ACQUIRE, this.acquireKeys, this.token,
-				RedisDoor.ascii(millis), RedisDoor.ascii(COUNTER_TTL_MILLIS + millis)))
+		return this.door
+			.bounded(this.door.eval(LuaScripts.LOCK_ACQUIRE, this.lockKeys, this.token, RedisDoor.ascii(millis)))
 			.handle((issued, failure) -> {
 				if (failure != null) {
 					removeGhost();
@@ -385,7 +471,7 @@ final class RedisDistributedLock implements DistributedLock {
 					this.otherLeaseNanos = (issued <= -2) ? TimeUnit.MILLISECONDS.toNanos(-issued - 2) : -1;
 					return false;
 				}
-				this.hold = new Hold(issued, start, millis);
+				this.hold = new Hold(issued, start, millis, new CompletableFuture<>());
 				return true;
 			});
 	}
@@ -397,7 +483,14 @@ final class RedisDistributedLock implements DistributedLock {
 	CompletableFuture<Long> releaseAsync() {
 		stopRefresh();
 		return this.door.bounded(this.door.eval(LuaScripts.LOCK_RELEASE, this.rawKey, this.token, this.rawChannel))
-			.whenComplete((released, failure) -> this.hold = null);
+			.whenComplete((released, failure) -> {
+				Hold previous = this.hold;
+				this.hold = null;
+				if (failure == null && released == 0) {
+					lost(previous, new LockNotHeldException("Lock " + Arguments.quote(this.name) + " (key "
+							+ Arguments.quote(this.redisKey) + ") was not held by this owner at release"));
+				}
+			});
 	}
 
 	/**
@@ -453,6 +546,12 @@ final class RedisDistributedLock implements DistributedLock {
 		}
 	}
 
+	/** Whether a refresh loop keeps the lease right now. */
+	private boolean isKept() {
+		LeaseKeeper.Lease running = currentLease();
+		return running != null && !running.future.isDone();
+	}
+
 	private synchronized LeaseKeeper.@Nullable Lease currentLease() {
 		return this.lease;
 	}
@@ -463,6 +562,34 @@ final class RedisDistributedLock implements DistributedLock {
 			current.stop();
 			this.lease = null;
 		}
+	}
+
+	/** Tells whoever waits on {@link #whenLost()} that {@code lostHold} is lost. */
+	private static void lost(@Nullable Hold lostHold, LockNotHeldException why) {
+		if (lostHold != null) {
+			lostHold.lost.complete(why);
+		}
+	}
+
+	/**
+	 * For a hold that no refresh loop keeps: completes its {@code lost} when its lease
+	 * runs out, checked on the lease keeper's scheduler at the end of the lease (and
+	 * again at the new end when the owner extended it meanwhile). A refresh loop started
+	 * meanwhile reports the loss itself.
+	 */
+	private void watchExpiry(CompletableFuture<LockNotHeldException> lost) {
+		Hold current = this.hold;
+		if (lost.isDone() || current == null || current.lost != lost || isKept()) {
+			return;
+		}
+		long until = confirmedUntil(current);
+		long remaining = until - System.nanoTime();
+		if (remaining <= 0) {
+			lost.complete(new LockNotHeldException("The lease of lock " + Arguments.quote(this.name) + " (key "
+					+ Arguments.quote(this.redisKey) + ") ran out without an extend (no refresh loop kept it)"));
+			return;
+		}
+		this.locks.keeper().at(remaining, () -> watchExpiry(lost));
 	}
 
 	/**
@@ -497,15 +624,18 @@ final class RedisDistributedLock implements DistributedLock {
 	 * @param confirmedAtNanos {@code System.nanoTime()} at the start of the acquire or
 	 * extend that last succeeded
 	 * @param leaseMillis the lease it was confirmed for
+	 * @param lost completed when this owner learns that the hold is lost (shared by the
+	 * hold's confirmations)
 	 */
-	private record Hold(long fencingToken, long confirmedAtNanos, long leaseMillis) {
+	private record Hold(long fencingToken, long confirmedAtNanos, long leaseMillis,
+			CompletableFuture<LockNotHeldException> lost) {
 
 		long confirmedUntilNanos() {
 			return this.confirmedAtNanos + TimeUnit.MILLISECONDS.toNanos(this.leaseMillis);
 		}
 
 		Hold confirmed(long atNanos, long millis) {
-			return new Hold(this.fencingToken, atNanos, millis);
+			return new Hold(this.fencingToken, atNanos, millis, this.lost);
 		}
 
 	}

@@ -41,6 +41,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import io.github.saasframework.cache.internal.ThrottledLog;
 import io.github.saasframework.cache.internal.redis.LuaScripts;
+import io.github.saasframework.cache.internal.redis.Outages;
 import io.github.saasframework.cache.internal.redis.StoredEntry;
 import reactor.core.Disposable;
 
@@ -378,7 +379,9 @@ abstract class NearCacheTracking implements AutoCloseable {
 		private NearCacheUnavailableException refused(Throwable cause) {
 			return new NearCacheUnavailableException("The near cache needs client tracking (CLIENT TRACKING, Redis 6"
 					+ " or later, and the right to run it), and " + this.name + " refused it: " + cause.getMessage(),
-					"grant the Redis user the right to run CLIENT TRACKING (ACL: +client|tracking)", cause);
+					"grant the Redis user the right to run CLIENT TRACKING (ACL: +client|tracking); the commands each"
+							+ " feature needs are listed in " + Outages.PERMISSIONS_PAGE,
+					cause);
 		}
 
 		void detach() {

@@ -11,8 +11,12 @@ import org.springframework.data.redis.core.script.DigestUtils;
  * class, and their execution: {@code EVALSHA}, falling back to {@code EVAL} (which also
  * loads the script) when the server answers {@code NOSCRIPT}, for example after a restart
  * or on a new cluster node. A script's keys are always in one hash slot (most take one
- * key; the lock acquire takes the lock key and its fencing counter, which shares the lock
- * key's slot), so every script runs on a Redis Cluster too.
+ * key; the lock acquire and extend take the lock key and its fencing counter, which
+ * shares the lock key's slot), so every script runs on a Redis Cluster too.
+ * <p>
+ * Each script is read with {@code acl.lua} in front: its {@code call(...)} runs a command
+ * as {@code redis.call} does, but names the command when the ACL refuses it to the
+ * cache's user, which Redis 7.0 does not do inside a script.
  */
 public enum LuaScripts {
 
@@ -31,13 +35,17 @@ public enum LuaScripts {
 	private final String sha1;
 
 	LuaScripts(String resource) {
+		String text = read("acl.lua") + read(resource);
+		this.source = text.getBytes(StandardCharsets.UTF_8);
+		this.sha1 = DigestUtils.sha1DigestAsHex(text);
+	}
+
+	private static String read(String resource) {
 		try (InputStream in = LuaScripts.class.getResourceAsStream(resource)) {
 			if (in == null) {
 				throw new IllegalStateException("Lua script " + resource + " is missing from the classpath");
 			}
-			String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-			this.source = text.getBytes(StandardCharsets.UTF_8);
-			this.sha1 = DigestUtils.sha1DigestAsHex(text);
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot read Lua script " + resource, ex);

@@ -32,6 +32,9 @@ final class NativeConnection {
 	 */
 	private static final String REFUSED_BY_CLOSED_CONNECTION = "Connection is closed";
 
+	/** Lettuce's message for a connection closed before its handshake completed. */
+	private static final String CLOSED_DURING_HANDSHAKE = "Connection closed prematurely";
+
 	private final LettuceConnectionFactory factory;
 
 	private volatile @Nullable Shared shared;
@@ -49,7 +52,14 @@ final class NativeConnection {
 	<T> CompletableFuture<T> send(Command<T> command, byte[] key, byte @Nullable [] value, @Nullable Object args) {
 		Shared current = this.shared;
 		if (current == null) {
-			current = renew(null);
+			try {
+				current = renew(null);
+			}
+			catch (RuntimeException ex) {
+				// no connection (Redis unreachable, credentials refused): the command
+				// fails as a command does, in its future
+				return CompletableFuture.failedFuture(ex);
+			}
 		}
 		RedisFuture<T> future = current.send(command, key, value, args);
 		if (future.isDone() && current.refused(future)) {
@@ -81,22 +91,17 @@ final class NativeConnection {
 			return current;
 		}
 		Object nativeConnection;
-		if (this.factory.getShareNativeConnection()) {
-			try (RedisConnection connection = this.factory.getConnection()) {
-				nativeConnection = connection.getNativeConnection();
-			}
+		try {
+			nativeConnection = open();
 		}
-		else {
-			if (this.closed) {
-				throw new IllegalStateException("The cache is closed: it no longer holds a connection of its own");
+		catch (RuntimeException ex) {
+			if (!closedDuringHandshake(ex)) {
+				throw ex;
 			}
-			RedisConnection previous = this.borrowed;
-			RedisConnection own = this.factory.getConnection();
-			nativeConnection = own.getNativeConnection();
-			this.borrowed = own;
-			if (previous != null) {
-				previous.close();
-			}
+			// Lettuce closes the channel of a handshake Redis refused (a wrong password)
+			// and now and then reports the close instead of the refusal: one more
+			// attempt tells which it was
+			nativeConnection = open();
 		}
 		Shared renewed = Shared.of(nativeConnection);
 		if (stale != null && renewed.commands == stale.commands) {
@@ -105,6 +110,46 @@ final class NativeConnection {
 		}
 		this.shared = renewed;
 		return renewed;
+	}
+
+	/** The factory's native connection, or one borrowed from it. */
+	private Object open() {
+		if (this.factory.getShareNativeConnection()) {
+			try (RedisConnection connection = this.factory.getConnection()) {
+				return connection.getNativeConnection();
+			}
+		}
+		if (this.closed) {
+			throw new IllegalStateException("The cache is closed: it no longer holds a connection of its own");
+		}
+		RedisConnection previous = this.borrowed;
+		RedisConnection own = this.factory.getConnection();
+		Object nativeConnection = own.getNativeConnection();
+		this.borrowed = own;
+		if (previous != null) {
+			previous.close();
+		}
+		return nativeConnection;
+	}
+
+	private static boolean closedDuringHandshake(Throwable failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (CLOSED_DURING_HANDSHAKE.equals(current.getMessage())) {
+				return true;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a connection was opened (and is kept) since the door began or the factory
+	 * last reset.
+	 */
+	boolean isConnected() {
+		return this.shared != null;
 	}
 
 	/** Closes the borrowed connection; the shared one belongs to the factory. */

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
+import io.github.saasframework.cache.internal.ThrottledLog;
 import io.lettuce.core.AbstractRedisAsyncCommands;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisChannelHandler;
@@ -31,6 +32,7 @@ import io.lettuce.core.internal.ExceptionFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -56,10 +58,14 @@ import org.springframework.data.redis.core.RedisCallback;
  * <p>
  * Failures complete the futures (and leave {@link #await}) as Spring's
  * {@link DataAccessException}s, translated by the factory as Spring Data's own
- * {@code LettuceConnection} does, so callers see the same exception types either way.
- * Every command that writes a key tells the {@link WriteListener} given at construction,
- * after Redis answered (or the command failed or timed out, since it may still have
- * written) and before the caller learns the outcome. Thread-safe.
+ * {@code LettuceConnection} does, so callers see the same exception types either way. A
+ * refusal by Redis ({@code WRONGPASS}, {@code NOAUTH}, {@code NOPERM}: a
+ * {@linkplain Outages#isConfigurationError configuration error}) keeps its type but says
+ * what to fix, is logged as one line at most every 30 seconds, and is remembered for the
+ * health check ({@link #lastRefusal()}). Every command that writes a key tells the
+ * {@link WriteListener} given at construction, after Redis answered (or the command
+ * failed or timed out, since it may still have written) and before the caller learns the
+ * outcome. Thread-safe.
  */
 public final class RedisDoor implements AutoCloseable {
 
@@ -98,6 +104,13 @@ public final class RedisDoor implements AutoCloseable {
 	 */
 	private volatile @Nullable LastSetArgs lastSetArgs;
 
+	private final ThrottledLog refusals = new ThrottledLog(RedisDoor.class);
+
+	private volatile @Nullable Refusal lastRefusal;
+
+	/** The failure of the last connection attempt whose credentials Redis refused. */
+	private volatile @Nullable RuntimeException refusedCredentials;
+
 	/**
 	 * A door on a connection factory.
 	 * @param factory Lettuce's connection factory, started
@@ -122,6 +135,7 @@ public final class RedisDoor implements AutoCloseable {
 			.getClientOptions()
 			.map((options) -> options.getTimeoutOptions().isTimeoutCommands())
 			.orElse(false);
+		Reconnect.advise(lettuce);
 	}
 
 	/**
@@ -407,6 +421,18 @@ public final class RedisDoor implements AutoCloseable {
 	 * @return the exception to throw or complete with
 	 */
 	public RuntimeException translate(Throwable failure) {
+		return refused(translated(failure));
+	}
+
+	/**
+	 * The last refusal by Redis (a configuration error) that a command of this door met.
+	 * @return the refusal, or {@code null} if none so far
+	 */
+	public @Nullable Refusal lastRefusal() {
+		return this.lastRefusal;
+	}
+
+	private RuntimeException translated(Throwable failure) {
 		Throwable cause = failure;
 		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
 				&& cause.getCause() != null) {
@@ -447,6 +473,9 @@ public final class RedisDoor implements AutoCloseable {
 	public <T> T execute(RedisCallback<T> action) {
 		try (RedisConnection connection = this.factory.getConnection()) {
 			return action.doInRedis(connection);
+		}
+		catch (DataAccessException ex) {
+			throw refused(ex);
 		}
 	}
 
@@ -541,6 +570,56 @@ public final class RedisDoor implements AutoCloseable {
 		Written<T> result = new Written<>(sent, this.listener, keys);
 		sent.whenComplete(result);
 		return result;
+	}
+
+	/**
+	 * A configuration error as thrown: the same exception type as Spring Data's, with a
+	 * message that says what to fix; noted and logged. Other failures stay as they are.
+	 */
+	private RuntimeException refused(RuntimeException failure) {
+		if (!Outages.isConfigurationError(failure)) {
+			RuntimeException credentials = this.refusedCredentials;
+			if (credentials == null || !(failure instanceof RedisConnectionFailureException)
+					|| this.connection.isConnected()) {
+				return failure;
+			}
+			// Lettuce closes a connection whose AUTH was refused, and the close can
+			// fail the attempt as "closed prematurely" before the refusal does: while no
+			// connection has opened since Redis refused the credentials, a connection
+			// that cannot be opened is that refusal
+			RuntimeException again = new RedisConnectionFailureException(Outages.explain(credentials), credentials);
+			again.addSuppressed(failure);
+			this.lastRefusal = new Refusal(Outages.reason(credentials), Outages.explain(credentials),
+					System.nanoTime());
+			return again;
+		}
+		String explanation = Outages.explain(failure);
+		if (explanation.equals(failure.getMessage())) {
+			return failure;
+		}
+		String reason = Outages.reason(failure);
+		this.lastRefusal = new Refusal(reason, explanation, System.nanoTime());
+		this.refusals.error(() -> explanation);
+		if (!reason.equals("NOPERM")) {
+			this.refusedCredentials = failure;
+		}
+		if (failure instanceof RedisConnectionFailureException) {
+			return new RedisConnectionFailureException(explanation, failure);
+		}
+		if (failure instanceof RedisSystemException) {
+			return new RedisSystemException(explanation, failure);
+		}
+		return failure;
+	}
+
+	/**
+	 * A refusal by Redis that a command met.
+	 *
+	 * @param reason the reply's code: {@code WRONGPASS}, {@code NOAUTH} or {@code NOPERM}
+	 * @param explanation what happened and what to fix, one line
+	 * @param atNanos {@code System.nanoTime()} when it happened
+	 */
+	public record Refusal(String reason, String explanation, long atNanos) {
 	}
 
 	private record LastSetArgs(long millis, SetCondition.KeyCondition condition, SetArgs args) {

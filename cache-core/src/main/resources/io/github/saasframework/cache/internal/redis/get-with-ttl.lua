@@ -4,8 +4,8 @@
 -- none)}.
 -- One script rather than GET + PTTL so that both answers describe the same entry (no expiry or
 -- rewrite in between) and cost one round trip on the shared connection; it writes nothing.
-local value = redis.call('GET', KEYS[1])
+local value = call('GET', KEYS[1])
 if not value then
 	return nil
 end
-return {value, redis.call('PTTL', KEYS[1])}
+return {value, call('PTTL', KEYS[1])}

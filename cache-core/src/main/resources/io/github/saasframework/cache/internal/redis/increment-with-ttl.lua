@@ -7,8 +7,8 @@
 -- that dies between them leaves a key that never expires and blocks its user for good. Checking
 -- PTTL (instead of "value == delta") also repairs a counter that lost its TTL, and never moves
 -- the end of a running window. PTTL and PEXPIRE work on Redis 2.6+ (no EXPIRE NX needed).
-local value = redis.call('INCRBY', KEYS[1], ARGV[1])
-if redis.call('PTTL', KEYS[1]) == -1 then
-	redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local value = call('INCRBY', KEYS[1], ARGV[1])
+if call('PTTL', KEYS[1]) == -1 then
+	call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return value

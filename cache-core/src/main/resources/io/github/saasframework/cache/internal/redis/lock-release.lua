@@ -8,8 +8,8 @@
 -- could run out and another owner take the lock, whose key the DEL would then remove.
 -- The notification is best effort (pcall): a user without rights on the channel still releases,
 -- and waiters that miss it find the lock free at their next poll.
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-	redis.call('DEL', KEYS[1])
+if call('GET', KEYS[1]) == ARGV[1] then
+	call('DEL', KEYS[1])
 	if ARGV[2] then
 		redis.pcall('PUBLISH', ARGV[2], '1')
 	end

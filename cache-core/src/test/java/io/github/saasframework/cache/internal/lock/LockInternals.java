@@ -30,17 +30,15 @@ public final class LockInternals {
 	 * @param door the door
 	 * @param lock the lock (of a {@code RedisCache})
 	 * @param token the owner token, or {@code null} for the lock's own
-	 * @param leaseMillis the lease
-	 * @param counterMillis the counter's TTL
+	 * @param leaseMillis the lease (of the lock and its counter)
 	 * @return the script's reply
 	 */
-	public static long acquire(RedisDoor door, DistributedLock lock, @Nullable byte[] token, long leaseMillis,
-			long counterMillis) {
+	public static long acquire(RedisDoor door, DistributedLock lock, @Nullable byte[] token, long leaseMillis) {
 		RedisDistributedLock redisLock = (RedisDistributedLock) lock;
 		byte[][] keys = { redisLock.redisKey().getBytes(StandardCharsets.UTF_8),
 				fenceKey(redisLock.redisKey()).getBytes(StandardCharsets.UTF_8) };
 		return door.await(door.eval(LuaScripts.LOCK_ACQUIRE, keys, (token != null) ? token : redisLock.token(),
-				RedisDoor.ascii(leaseMillis), RedisDoor.ascii(counterMillis)));
+				RedisDoor.ascii(leaseMillis)));
 	}
 
 }
