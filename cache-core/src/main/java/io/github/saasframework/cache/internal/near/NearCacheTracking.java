@@ -378,10 +378,9 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 		private NearCacheUnavailableException refused(Throwable cause) {
 			return new NearCacheUnavailableException("The near cache needs client tracking (CLIENT TRACKING, Redis 6"
-					+ " or later, and the right to run it), and " + this.name + " refused it: " + cause.getMessage(),
-					"grant the Redis user the right to run CLIENT TRACKING (ACL: +client|tracking); the commands each"
-							+ " feature needs are listed in " + Outages.PERMISSIONS_PAGE,
-					cause);
+					+ " or later, and the right to run it), and " + this.name + " refused it: " + cause.getMessage()
+					+ "; the commands each feature needs are listed in " + Outages.PERMISSIONS_PAGE,
+					"grant the Redis user the right to run CLIENT TRACKING (ACL: +client|tracking)", cause);
 		}
 
 		void detach() {
