@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.saasframework.cache.autoconfigure.RedisCacheAutoConfiguration;
 import io.github.saasframework.cache.autoconfigure.SpringCacheAutoConfiguration;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -33,6 +34,9 @@ public final class SpringCacheApps {
 
 	/** The cache the hit benchmark reads. */
 	public static final String HIT_CACHE = "bench-hit";
+
+	/** The cache the hit benchmark of a {@code Mono} method reads. */
+	public static final String MONO_HIT_CACHE = "bench-mono-hit";
 
 	/** The cache of the stampede. */
 	public static final String STAMPEDE_CACHE = "bench-stampede";
@@ -87,6 +91,20 @@ public final class SpringCacheApps {
 		public Payload get(String key) {
 			this.loads.incrementAndGet();
 			return Payload.sample();
+		}
+
+		/**
+		 * A hit of a reactive method in the benchmark: Spring caches the value the
+		 * {@code Mono} emits and reads it through {@code Cache.retrieve}.
+		 * @param key the key
+		 * @return the payload
+		 */
+		@Cacheable(MONO_HIT_CACHE)
+		public Mono<Payload> getMono(String key) {
+			return Mono.fromSupplier(() -> {
+				this.loads.incrementAndGet();
+				return Payload.sample();
+			});
 		}
 
 		/**

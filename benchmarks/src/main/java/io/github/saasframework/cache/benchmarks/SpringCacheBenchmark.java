@@ -20,7 +20,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * A {@code @Cacheable} hit through this library's {@code CacheManager} against the same
  * hit through Spring's {@code RedisCacheManager}: the same bean, the same payload, the
- * same kind of connection factory, in a Spring Boot application each.
+ * same kind of connection factory, in a Spring Boot application each. Both for a plain
+ * method and for a method returning {@code Mono} (Spring reads it with
+ * {@code Cache.retrieve}), awaited by the calling thread as a blocking caller of a
+ * reactive method would.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -34,6 +37,16 @@ public abstract class SpringCacheBenchmark {
 	@Benchmark
 	public Payload cacheableSpring(Spring spring) {
 		return spring.payloads.get(Contenders.GET_KEY);
+	}
+
+	@Benchmark
+	public Payload cacheableMonoOurs(Ours ours) {
+		return ours.payloads.getMono(Contenders.GET_KEY).block();
+	}
+
+	@Benchmark
+	public Payload cacheableMonoSpring(Spring spring) {
+		return spring.payloads.getMono(Contenders.GET_KEY).block();
 	}
 
 	/** One thread. */
@@ -97,6 +110,13 @@ public abstract class SpringCacheBenchmark {
 		Contenders.check(payloads.get(Contenders.GET_KEY));
 		if (payloads.loads() != 1) {
 			throw new IllegalStateException("The second call was not a cache hit: " + payloads.loads() + " loads");
+		}
+		context.getBean(CacheManager.class).getCache(SpringCacheApps.MONO_HIT_CACHE).evict(Contenders.GET_KEY);
+		Contenders.check(payloads.getMono(Contenders.GET_KEY).block());
+		Contenders.check(payloads.getMono(Contenders.GET_KEY).block());
+		if (payloads.loads() != 2) {
+			throw new IllegalStateException(
+					"The second call of the Mono method was not a cache hit: " + payloads.loads() + " loads");
 		}
 		return payloads;
 	}
