@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * killed; the cache must carry on against the promoted replica without a new connection
  * factory, and no call may hang past the command timeout. The window of failed calls is
  * measured and printed (the README quotes it). Get and set run on the shared native
- * connection ({@link NativeCommands}) before and after the failover.
+ * connection ({@code NativeConnection} behind the door) before and after the failover.
  */
 class SentinelFailoverTests {
 
