@@ -127,9 +127,10 @@ public final class JsonCacheSerializer implements CacheSerializer {
 	 * fails; a value with no properties to write (which would be stored as {@code {}} and
 	 * lose its data) is refused; Spring Data's pages are written and read as plain JSON.
 	 * The cache's modules are added last, so they win over the application's for the same
-	 * types.
+	 * types. Buffers come from a pool per thread (see {@link PerThreadBuffersBuilder}).
 	 */
-	private static JsonMapper forCache(JsonMapper.Builder builder) {
+	private static JsonMapper forCache(JsonMapper.Builder settings) {
+		JsonMapper.Builder builder = new PerThreadBuffersBuilder(settings);
 		builder.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 			.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 			.enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
