@@ -134,7 +134,8 @@ public final class JsonCacheSerializer implements CacheSerializer {
 		builder.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 			.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 			.enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
-			.addModule(new PropertyMatchModule());
+			.addModule(new PropertyMatchModule())
+			.addModule(new DirectCreatorModule());
 		if (SPRING_DATA_PRESENT) {
 			builder.addModule(new SpringDataPageModule());
 		}
