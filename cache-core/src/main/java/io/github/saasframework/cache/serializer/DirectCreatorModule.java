@@ -87,16 +87,12 @@ final class DirectCreatorModule extends SimpleModule {
 			try {
 				return (Object) this.creator.invokeExact(args);
 			}
-			catch (Exception ex) {
-				// as Jackson's own call: the constructor's exception, wrapped, to the
-				// context's problem handlers
-				return context.handleInstantiationProblem(getValueClass(), args, rewrapCtorProblem(context, ex));
-			}
 			catch (Error ex) {
 				throw ex;
 			}
 			catch (Throwable ex) {
-				// a checked Throwable that is neither (thrown by sneaky code)
+				// as Jackson's own call: the constructor's exception, wrapped, to the
+				// context's problem handlers
 				return context.handleInstantiationProblem(getValueClass(), args, rewrapCtorProblem(context, ex));
 			}
 		}
