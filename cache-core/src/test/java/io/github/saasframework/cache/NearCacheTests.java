@@ -160,6 +160,13 @@ class NearCacheTests {
 		Basket again = cache.get("basket", Basket.class).orElseThrow();
 		assertThat(again).isNotSameAs(basket);
 		assertThat(again.items).containsExactly("apple");
+		// later hits bind from the JSON parsed once: still a new object for each caller
+		again.items.add("plum");
+		Basket third = cache.get("basket", Basket.class).orElseThrow();
+		assertThat(third).isNotSameAs(again);
+		assertThat(third.items).containsExactly("apple").isNotSameAs(again.items);
+		third.items.clear();
+		assertThat(cache.get("basket", Basket.class).orElseThrow().items).containsExactly("apple");
 		byte[] bytes = "raw".getBytes();
 		cache.set("bytes", bytes);
 		byte[] read = cache.get("bytes", byte[].class).orElseThrow();

@@ -27,12 +27,15 @@ public final class ValueCodec {
 
 	private final int maxValueBytes;
 
+	private final @Nullable ReplayingSerializer replaying;
+
 	/**
 	 * @param maxValueBytes the largest serialized value written; 0 for no limit
 	 */
 	public ValueCodec(CacheSerializer serializer, int maxValueBytes) {
 		this.serializer = serializer;
 		this.maxValueBytes = maxValueBytes;
+		this.replaying = (serializer instanceof ReplayingSerializer replays) ? replays : null;
 	}
 
 	public byte[] encode(String key, Object value) {
@@ -78,9 +81,39 @@ public final class ValueCodec {
 		if (isNullMarker(bytes)) {
 			return null;
 		}
+		return read(key, bytes, null, type);
+	}
+
+	/**
+	 * The bytes of a value just read as the type, parsed once so that it can be read
+	 * again with {@link #decodeReplay} without parsing them: {@code null} if the
+	 * serializer cannot, or does not for the type.
+	 */
+	public @Nullable Object replayable(byte[] bytes, Type type) {
+		if (this.replaying == null || isNullMarker(bytes) || !this.replaying.replays(type)) {
+			return null;
+		}
+		return this.replaying.replayable(bytes, type);
+	}
+
+	/** Whether {@link #decodeReplay} reads values of the type. */
+	public boolean replays(Type type) {
+		return this.replaying != null && this.replaying.replays(type);
+	}
+
+	/**
+	 * Reads a value again from what {@link #replayable} returned, as {@link #decode}
+	 * reads it from the bytes; only for a type that {@link #replays}.
+	 */
+	public @Nullable Object decodeReplay(String key, Object replay, Type type) {
+		return read(key, null, replay, type);
+	}
+
+	private @Nullable Object read(String key, byte @Nullable [] bytes, @Nullable Object replay, Type type) {
 		Object value;
 		try {
-			value = this.serializer.deserialize(bytes, type);
+			value = (bytes != null) ? this.serializer.deserialize(bytes, type)
+					: this.replaying.deserializeReplay(replay, type);
 		}
 		catch (CacheSerializationException ex) {
 			// this library's serializers describe the problem without quoting the bytes

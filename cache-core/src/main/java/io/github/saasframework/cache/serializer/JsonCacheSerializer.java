@@ -21,6 +21,10 @@ import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.TokenBuffer;
+
+import io.github.saasframework.cache.internal.ReplayingSerializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ClassUtils;
 
@@ -77,7 +81,7 @@ import org.springframework.util.ClassUtils;
  *
  * @since 0.1.0
  */
-public final class JsonCacheSerializer implements CacheSerializer {
+public final class JsonCacheSerializer implements CacheSerializer, ReplayingSerializer {
 
 	private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
 
@@ -85,6 +89,12 @@ public final class JsonCacheSerializer implements CacheSerializer {
 			JsonCacheSerializer.class.getClassLoader());
 
 	private static final int MAX_READERS = 1024;
+
+	/**
+	 * The largest value kept parsed for replays: the parsed form takes about three times
+	 * the bytes, and a near cache is bounded by entries, not bytes.
+	 */
+	private static final int MAX_REPLAY_BYTES = 16 * 1024;
 
 	private final JsonMapper mapper;
 
@@ -97,6 +107,8 @@ public final class JsonCacheSerializer implements CacheSerializer {
 	 */
 	private final ConcurrentMap<Type, ObjectReader> readers = new ConcurrentHashMap<>();
 
+	private final ObjectReader tokenReader;
+
 	/**
 	 * Creates a serializer on a default {@link JsonMapper} that also fails on trailing
 	 * tokens.
@@ -104,6 +116,7 @@ public final class JsonCacheSerializer implements CacheSerializer {
 	public JsonCacheSerializer() {
 		this.mapper = forCache(JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
 		this.readBack = new ReadBackCheck(this.mapper);
+		this.tokenReader = this.mapper.readerFor(TokenBuffer.class);
 	}
 
 	/**
@@ -117,6 +130,7 @@ public final class JsonCacheSerializer implements CacheSerializer {
 		}
 		this.mapper = forCache(mapper.rebuild());
 		this.readBack = new ReadBackCheck(this.mapper);
+		this.tokenReader = this.mapper.readerFor(TokenBuffer.class);
 	}
 
 	/**
@@ -201,6 +215,52 @@ public final class JsonCacheSerializer implements CacheSerializer {
 			// stored input, and a cached value must never reach a log through here
 			throw new CacheSerializationException("Cannot read " + bytes.length + " bytes as JSON of type "
 					+ type.getTypeName() + ": " + describe(ex));
+		}
+	}
+
+	/**
+	 * Not API (for the near cache): JSON of up to 16 KiB parsed into Jackson's
+	 * {@link TokenBuffer}, which {@link #deserializeReplay} binds new values from without
+	 * decoding text or numbers again; {@code null} for longer JSON and for the types read
+	 * raw or untyped.
+	 */
+	@Override
+	public @Nullable Object replayable(byte[] bytes, Type type) {
+		if (bytes.length > MAX_REPLAY_BYTES || !replays(type)) {
+			return null;
+		}
+		try {
+			return this.tokenReader.readValue(bytes);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Not API: whether {@link #deserializeReplay} reads the type (every type but those
+	 * read raw or untyped).
+	 */
+	@Override
+	public boolean replays(Type type) {
+		return type != String.class && type != CharSequence.class && type != byte[].class && type != Object.class;
+	}
+
+	/**
+	 * Not API: a new value bound from what {@link #replayable} returned, equal to what
+	 * {@link #deserialize} reads from the bytes.
+	 * @throws CacheSerializationException if the value cannot be bound as the type
+	 */
+	@Override
+	public Object deserializeReplay(Object replay, Type type) {
+		try {
+			// the parser's context is a fresh one, as for a read of bytes: a deserializer
+			// that reads through the parser must not share one across threads
+			return reader(type).readValue(((TokenBuffer) replay).asParser(this.mapper._deserializationContext()));
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			throw new CacheSerializationException(
+					"Cannot read parsed JSON as type " + type.getTypeName() + ": " + describe(ex));
 		}
 	}
 

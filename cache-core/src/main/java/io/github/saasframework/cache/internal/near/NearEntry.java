@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A value kept in memory: its bytes as Redis returned them, and for a
  * {@link ImmutableTypes shareable} type the object decoded from them, shared by every
- * caller. Every other type is decoded from a copy of the bytes on each hit, so callers
- * never share a mutable object.
+ * caller. Every other type is decoded afresh on each hit, so callers never share a
+ * mutable object: from the bytes parsed once where the codec can, else from a copy of the
+ * bytes.
  */
 final class NearEntry implements StoredValue {
 
@@ -24,6 +25,13 @@ final class NearEntry implements StoredValue {
 	private final long redisExpiresAt;
 
 	private volatile @Nullable Decoded decoded;
+
+	/**
+	 * For a type decoded on each hit: the bytes parsed once on the first hit, if the
+	 * codec can (see {@link ValueCodec#replayable}), so later hits bind a new object
+	 * without parsing again.
+	 */
+	private volatile @Nullable Object replay;
 
 	NearEntry(StoredEntry read, long sentAt, long maxAgeNanos) {
 		// a copy: the bytes read are also decoded for the caller that read them
@@ -40,9 +48,16 @@ final class NearEntry implements StoredValue {
 		if (current != null && current.type == type) {
 			return current.value;
 		}
+		Object parsed = this.replay;
+		if (parsed != null && codec.replays(type)) {
+			return codec.decodeReplay(key, parsed, type);
+		}
 		Object value = codec.decode(key, this.bytes.clone(), type);
 		if (ImmutableTypes.isShareable(type)) {
 			this.decoded = new Decoded(type, value);
+		}
+		else if (parsed == null) {
+			this.replay = codec.replayable(this.bytes, type);
 		}
 		return value;
 	}
