@@ -59,19 +59,21 @@ public final class LockHandOffHarness {
 	 * @throws Exception if a contender fails
 	 */
 	public void run(Path out) throws Exception {
-		Map<String, double[]> latencies = new LinkedHashMap<>();
-		latencies.put("ours", ours());
-		latencies.put("redisson", redisson());
-		latencies.put("registry", registry());
-		double fairness = fairness();
-		write(latencies, fairness, out);
-	}
-
-	private double[] ours() throws Exception {
-		LettuceConnectionFactory factoryA = Connections.connectionFactory();
-		LettuceConnectionFactory factoryB = Connections.connectionFactory();
-		try (RedisCache a = Connections.ourCache(factoryA); RedisCache b = Connections.ourCache(factoryB)) {
-			return measure(() -> {
+		LettuceConnectionFactory ourA = Connections.connectionFactory();
+		LettuceConnectionFactory ourB = Connections.connectionFactory();
+		LettuceConnectionFactory registryFactoryA = Connections.connectionFactory();
+		LettuceConnectionFactory registryFactoryB = Connections.connectionFactory();
+		RedisLockRegistry registryA = new RedisLockRegistry(registryFactoryA, "registry", LEASE.toMillis());
+		RedisLockRegistry registryB = new RedisLockRegistry(registryFactoryB, "registry", LEASE.toMillis());
+		registryA.setRedisLockType(RedisLockRegistry.RedisLockType.PUB_SUB_LOCK);
+		registryB.setRedisLockType(RedisLockRegistry.RedisLockType.PUB_SUB_LOCK);
+		RedissonClient redissonA = Connections.redisson();
+		RedissonClient redissonB = Connections.redisson();
+		try (RedisCache a = Connections.ourCache(ourA); RedisCache b = Connections.ourCache(ourB)) {
+			RLock lockA = redissonA.getLock("redisson:handoff");
+			RLock lockB = redissonB.getLock("redisson:handoff");
+			Map<String, Acquirer[]> contenders = new LinkedHashMap<>();
+			contenders.put("ours", new Acquirer[] { () -> {
 				DistributedLock lock = a.lock("handoff", LEASE);
 				lock.acquire(LEASE);
 				return lock::release;
@@ -79,94 +81,89 @@ public final class LockHandOffHarness {
 				DistributedLock lock = b.lock("handoff", LEASE);
 				lock.acquire(LEASE);
 				return lock::release;
-			});
-		}
-		finally {
-			factoryA.destroy();
-			factoryB.destroy();
-		}
-	}
-
-	private double[] redisson() throws Exception {
-		RedissonClient a = Connections.redisson();
-		RedissonClient b = Connections.redisson();
-		try {
-			RLock lockA = a.getLock("redisson:handoff");
-			RLock lockB = b.getLock("redisson:handoff");
-			return measure(() -> {
+			} });
+			contenders.put("redisson", new Acquirer[] { () -> {
 				lockA.lock(LEASE.toMillis(), TimeUnit.MILLISECONDS);
 				return lockA::unlock;
 			}, () -> {
 				lockB.lock(LEASE.toMillis(), TimeUnit.MILLISECONDS);
 				return lockB::unlock;
-			});
-		}
-		finally {
-			a.shutdown();
-			b.shutdown();
-		}
-	}
-
-	private double[] registry() throws Exception {
-		LettuceConnectionFactory factoryA = Connections.connectionFactory();
-		LettuceConnectionFactory factoryB = Connections.connectionFactory();
-		RedisLockRegistry a = new RedisLockRegistry(factoryA, "registry", LEASE.toMillis());
-		RedisLockRegistry b = new RedisLockRegistry(factoryB, "registry", LEASE.toMillis());
-		a.setRedisLockType(RedisLockRegistry.RedisLockType.PUB_SUB_LOCK);
-		b.setRedisLockType(RedisLockRegistry.RedisLockType.PUB_SUB_LOCK);
-		try {
-			return measure(() -> {
-				Lock lock = a.obtain("handoff");
+			} });
+			contenders.put("registry", new Acquirer[] { () -> {
+				Lock lock = registryA.obtain("handoff");
 				lock.lock();
 				return lock::unlock;
 			}, () -> {
-				Lock lock = b.obtain("handoff");
+				Lock lock = registryB.obtain("handoff");
 				lock.lock();
 				return lock::unlock;
-			});
+			} });
+			Map<String, double[]> latencies = measure(contenders);
+			write(latencies, fairness(), out);
 		}
 		finally {
-			a.destroy();
-			b.destroy();
-			factoryA.destroy();
-			factoryB.destroy();
+			redissonA.shutdown();
+			redissonB.shutdown();
+			registryA.destroy();
+			registryB.destroy();
+			for (LettuceConnectionFactory factory : List.of(ourA, ourB, registryFactoryA, registryFactoryB)) {
+				factory.destroy();
+			}
 		}
 	}
 
-	/** Hand-off latencies in ms, sorted: warm-up rounds first, then the trials. */
-	private double[] measure(Acquirer holder, Acquirer waiter) throws Exception {
+	/**
+	 * Hand-off latencies in ms per contender, sorted. The contenders take turns, one
+	 * hand-off each per round and a different one first in each round, so that none is
+	 * measured while the JVM is colder (code shared by all, such as Netty's, compiled
+	 * during the first contender's rounds) or the machine busier than for the others: run
+	 * one after the other, whichever ran first measured 1.5-2x slower.
+	 */
+	private Map<String, double[]> measure(Map<String, Acquirer[]> contenders) throws Exception {
 		ExecutorService pool = Executors.newSingleThreadExecutor();
 		int warmup = 10;
-		double[] samples = new double[this.trials];
+		List<String> names = new ArrayList<>(contenders.keySet());
+		Map<String, double[]> samples = new LinkedHashMap<>();
+		names.forEach((name) -> samples.put(name, new double[this.trials]));
 		try {
 			for (int i = 0; i < warmup + this.trials; i++) {
-				Runnable release = holder.acquire();
-				CompletableFuture<Long> acquired = CompletableFuture.supplyAsync(() -> {
-					try {
-						Runnable releaseB = waiter.acquire();
-						long at = System.nanoTime();
-						releaseB.run();
-						return at;
+				for (int turn = 0; turn < names.size(); turn++) {
+					String name = names.get((i + turn) % names.size());
+					Acquirer[] pair = contenders.get(name);
+					double millis = handOff(pair[0], pair[1], pool);
+					if (i >= warmup) {
+						samples.get(name)[i - warmup] = millis;
 					}
-					catch (Exception ex) {
-						throw new IllegalStateException(ex);
-					}
-				}, pool);
-				// the waiter is waiting (subscribed, or polling) before the release
-				Thread.sleep(60);
-				long released = System.nanoTime();
-				release.run();
-				long at = acquired.get(60, TimeUnit.SECONDS);
-				if (i >= warmup) {
-					samples[i - warmup] = (at - released) / 1e6;
 				}
 			}
 		}
 		finally {
 			pool.shutdownNow();
 		}
-		Arrays.sort(samples);
+		samples.values().forEach(Arrays::sort);
 		return samples;
+	}
+
+	/** One hand-off from holder to waiter, in ms. */
+	private static double handOff(Acquirer holder, Acquirer waiter, ExecutorService pool) throws Exception {
+		Runnable release = holder.acquire();
+		CompletableFuture<Long> acquired = CompletableFuture.supplyAsync(() -> {
+			try {
+				Runnable releaseB = waiter.acquire();
+				long at = System.nanoTime();
+				releaseB.run();
+				return at;
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}, pool);
+		// the waiter is waiting (subscribed, or polling) before the release
+		Thread.sleep(60);
+		long released = System.nanoTime();
+		release.run();
+		long at = acquired.get(60, TimeUnit.SECONDS);
+		return (at - released) / 1e6;
 	}
 
 	/** 8 threads x 2 instances, 25 rounds each: longest wait ÷ mean wait. */
