@@ -90,7 +90,7 @@ public final class ValueCodec {
 	 * serializer cannot, or does not for the type.
 	 */
 	public @Nullable Object replayable(byte[] bytes, Type type) {
-		if (this.replaying == null || isNullMarker(bytes) || !this.replaying.replays(type)) {
+		if (this.replaying == null || isNullMarker(bytes)) {
 			return null;
 		}
 		return this.replaying.replayable(bytes, type);
