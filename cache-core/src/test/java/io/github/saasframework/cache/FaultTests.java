@@ -170,6 +170,27 @@ class FaultTests {
 		assertThat(Long.parseLong(this.server.command("DBSIZE").substring(1))).isEqualTo(20_000);
 	}
 
+	@Test
+	void getAll_ofManyKeys_serverStalled_failsAsAnOutage_andReadsEverythingOnceResumed() throws Exception {
+		RedisCache cache = cache(CacheConfig.builder());
+		Map<String, String> items = new LinkedHashMap<>();
+		for (int i = 0; i < 1000; i++) {
+			items.put("many:" + i, "v" + i);
+		}
+		cache.setAll(items, Duration.ofMinutes(5));
+		signal("-STOP");
+		// read in parts of 128 keys: the first part's timeout ends the call
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> cache.getAll(items.keySet(), String.class))
+			.satisfies((ex) -> assertThat(Outages.reason(ex)).isEqualTo("timeout"));
+		signal("-CONT");
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.ignoreExceptions()
+			.until(() -> this.server.command("PING").equals("+PONG"));
+		assertThat(cache.getAll(items.keySet(), String.class)).containsExactlyEntriesOf(items);
+	}
+
 	// ---------------------------------------------------------------- refused before
 	// sending
 

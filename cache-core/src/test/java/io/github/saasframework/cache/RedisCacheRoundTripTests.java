@@ -77,6 +77,21 @@ class RedisCacheRoundTripTests {
 	}
 
 	@Test
+	void getAll_ofManyKeys_isOneMgetPerPartSentAtOnce_inTheKeysOrder() {
+		Map<String, Object> items = new HashMap<>();
+		List<String> keys = IntStream.range(0, 300).mapToObj((i) -> "many" + i).toList();
+		IntStream.range(0, 300).filter((i) -> i % 7 != 0).forEach((i) -> items.put("many" + i, "v" + i));
+		cache.setAll(items, Duration.ofSeconds(30));
+		Map<String, Long> calls = callsAfter(() -> {
+			Map<String, String> found = cache.getAll(keys, String.class);
+			assertThat(found.keySet()).containsExactlyElementsOf(keys.stream().filter(items::containsKey).toList());
+			found.forEach((key, value) -> assertThat(value).isEqualTo(items.get(key)));
+		});
+		// 128 keys a part: the caller decodes a part while the next ones are read
+		assertThat(calls).containsEntry("mget", 3L).doesNotContainKey("get");
+	}
+
+	@Test
 	void setAll_isPipelinedSetsWithPx_noMset() {
 		Map<String, Object> items = new HashMap<>();
 		IntStream.range(0, 20).forEach((i) -> items.put("s" + i, "v"));

@@ -1,6 +1,7 @@
 package io.github.saasframework.cache.internal.store;
 
 import java.lang.reflect.Type;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -31,6 +32,9 @@ public abstract class ValueStore {
 
 	/** What {@link #get} answers for a key that does not exist. */
 	public static final Object ABSENT = new Object();
+
+	/** How many keys one command of a large {@code getAll} reads. */
+	static final int PART = 128;
 
 	protected final RedisDoor door;
 
@@ -254,7 +258,37 @@ public abstract class ValueStore {
 		if (batch.toRead.isEmpty()) {
 			return batch.result(keys, List.of(), type);
 		}
-		return batch.result(keys, this.door.await(fetchAll(batch.toRead, batch.toReadRaw)), type);
+		return batch.result(keys, readInParts(batch.toRead, batch.toReadRaw), type);
+	}
+
+	/**
+	 * The keys memory did not answer, read in parts of {@link #PART} keys sent at once:
+	 * the caller decodes each part's values while Redis and the connection still work on
+	 * the next ones, instead of waiting for all and then decoding all.
+	 */
+	private List<@Nullable StoredValue> readInParts(List<String> redisKeys, List<byte[]> raws) {
+		int size = redisKeys.size();
+		if (size <= PART) {
+			return this.door.await(fetchAll(redisKeys, raws));
+		}
+		List<CompletableFuture<List<@Nullable StoredValue>>> parts = new ArrayList<>((size + PART - 1) / PART);
+		for (int from = 0; from < size; from += PART) {
+			int to = Math.min(size, from + PART);
+			parts.add(fetchAll(redisKeys.subList(from, to), raws.subList(from, to)));
+		}
+		return new AbstractList<>() {
+
+			@Override
+			public @Nullable StoredValue get(int index) {
+				return ValueStore.this.door.await(parts.get(index / PART)).get(index % PART);
+			}
+
+			@Override
+			public int size() {
+				return size;
+			}
+
+		};
 	}
 
 	/**
