@@ -6,20 +6,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.github.saasframework.cache.test.TestRedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Runs the whole suite against a {@code redis-server} of its own: starts the server on a
@@ -30,14 +46,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@link BenchmarkReport}.
  * <p>
  * Options: {@code --quick} (1 fork, 4 × 2 s warm-up, 5 × 1 s measurement, 2 deletion
- * runs; full: 2 forks, 5 × 2 s, 8 × 1 s, 5 runs: on 2 cores the JIT needs the long
- * warm-up, and many short iterations give narrower confidence intervals than few long
- * ones), {@code --smoke} (1 s per iteration, 1 deletion run: checks that everything runs,
- * numbers mean nothing), {@code --include REGEX} (JMH benchmarks to run; {@code none} for
- * none), {@code --no-delete}, {@code --no-handoff}, {@code --no-stampede},
- * {@code --no-refresh}, {@code --no-coherence} (skip that harness), {@code --prof-gc}
- * (adds JMH's GC profiler), {@code --results DIR} (default
- * {@code benchmarks/target/results}), {@code --svg FILE}, {@code --markdown FILE}.
+ * runs; full: 2 rounds of 1 fork per benchmark, the second round in the reverse order, 5
+ * × 2 s, 8 × 1 s, 5 runs: on 2 cores the JIT needs the long warm-up, and many short
+ * iterations give narrower confidence intervals than few long ones), {@code --smoke} (1 s
+ * per iteration, 1 deletion run: checks that everything runs, numbers mean nothing),
+ * {@code --include REGEX} (JMH benchmarks to run; {@code none} for none),
+ * {@code --no-delete}, {@code --no-handoff}, {@code --no-stampede}, {@code --no-refresh},
+ * {@code --no-coherence} (skip that harness), {@code --prof-gc} (adds JMH's GC profiler),
+ * {@code --results DIR} (default {@code benchmarks/target/results}), {@code --svg FILE},
+ * {@code --markdown FILE}.
  * <p>
  * {@link NearCacheBenchmark} runs with the same settings as the others: with 3 × 1 s of
  * warm-up its near-cache hits were still getting faster during the measured iterations on
@@ -63,6 +80,7 @@ public final class BenchmarkMain {
 		boolean handOff = true;
 		boolean coherence = true;
 		boolean gc = false;
+		int rounds = 0;
 		String include = BenchmarkMain.class.getPackageName() + ".*Benchmark.*";
 		Path results = Path.of("benchmarks/target/results");
 		Path svg = null;
@@ -78,6 +96,7 @@ public final class BenchmarkMain {
 				case "--no-handoff" -> handOff = false;
 				case "--no-coherence" -> coherence = false;
 				case "--prof-gc" -> gc = true;
+				case "--rounds" -> rounds = Integer.parseInt(args[++i]);
 				case "--results" -> results = Path.of(args[++i]);
 				case "--svg" -> svg = Path.of(args[++i]);
 				case "--markdown" -> markdown = Path.of(args[++i]);
@@ -95,7 +114,7 @@ public final class BenchmarkMain {
 			Files.writeString(results.resolve("machine.txt"), machine + "\n");
 			if (!include.equals("none")) {
 				Path jmh = results.resolve("jmh.json");
-				runJmh(redis.port(), include, quick, smoke, gc, jmh);
+				runJmh(redis.port(), include, quick, smoke, gc, rounds, jmh);
 				files.add(jmh);
 			}
 			if (handOff) {
@@ -143,38 +162,83 @@ public final class BenchmarkMain {
 		System.out.printf(Locale.ROOT, "finished in %d min %d s%n", took.toMinutes(), took.toSecondsPart());
 	}
 
-	private static void runJmh(int port, String include, boolean quick, boolean smoke, boolean gc, Path out)
-			throws Exception {
-		ChainedOptionsBuilder options = new OptionsBuilder().include(include)
+	private static void runJmh(int port, String include, boolean quick, boolean smoke, boolean gc, int roundsAsked,
+			Path out) throws Exception {
+		ChainedOptionsBuilder settings = new OptionsBuilder()
 			.jvmArgsAppend("-Dbench.redis.port=" + port, "-Xms1g", "-Xmx1g",
 					"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
-			.resultFormat(ResultFormatType.JSON)
-			.result(out.toString());
+			.forks(1);
+		int rounds = 1;
 		if (smoke) {
-			options.forks(1)
-				.warmupIterations(1)
+			settings.warmupIterations(1)
 				.warmupTime(TimeValue.seconds(1))
 				.measurementIterations(1)
 				.measurementTime(TimeValue.seconds(1));
 		}
 		else if (quick) {
-			options.forks(1)
-				.warmupIterations(4)
+			settings.warmupIterations(4)
 				.warmupTime(TimeValue.seconds(2))
 				.measurementIterations(5)
 				.measurementTime(TimeValue.seconds(1));
 		}
 		else {
-			options.forks(2)
-				.warmupIterations(5)
+			rounds = 2;
+			settings.warmupIterations(5)
 				.warmupTime(TimeValue.seconds(2))
 				.measurementIterations(8)
 				.measurementTime(TimeValue.seconds(1));
 		}
+		rounds = (roundsAsked > 0) ? roundsAsked : rounds;
 		if (gc) {
-			options.addProfiler(GCProfiler.class);
+			settings.addProfiler(GCProfiler.class);
 		}
-		new Runner(options.build()).run();
+		Options common = settings.build();
+		List<String> methods = benchmarkMethods(include);
+		Map<String, List<RunResult>> byBenchmark = new LinkedHashMap<>();
+		for (int round = 0; round < rounds; round++) {
+			List<String> order = new ArrayList<>(methods);
+			if (round % 2 == 1) {
+				Collections.reverse(order);
+			}
+			for (String method : order) {
+				Options one = new OptionsBuilder().parent(common).include("^" + Pattern.quote(method) + "$").build();
+				for (RunResult result : new Runner(one).run()) {
+					byBenchmark.computeIfAbsent(key(result.getParams()), (k) -> new ArrayList<>()).add(result);
+				}
+			}
+		}
+		List<RunResult> merged = new ArrayList<>();
+		for (List<RunResult> results : byBenchmark.values()) {
+			List<BenchmarkResult> forks = new ArrayList<>();
+			results.forEach((result) -> forks.addAll(result.getBenchmarkResults()));
+			merged.add(new RunResult(results.get(0).getParams(), forks));
+		}
+		merged.sort(RunResult.DEFAULT_SORT_COMPARATOR);
+		ResultFormatFactory.getInstance(ResultFormatType.JSON, out.toString()).writeOut(merged);
+	}
+
+	/**
+	 * The benchmark methods that {@code include} selects, in JMH's order. Each runs in
+	 * JMH runs of its own, one fork each, so that a full run can measure them round by
+	 * round, the second round in the reverse order: measured one after the other (JMH
+	 * runs a benchmark's forks back to back), a contender that ran while the shared host
+	 * was busier lost to one that ran minutes later, by more than the targets' margins.
+	 */
+	private static List<String> benchmarkMethods(String include) {
+		OutputFormat silent = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
+		Set<String> methods = new LinkedHashSet<>();
+		for (BenchmarkListEntry entry : BenchmarkList.defaultList().find(silent, List.of(include), List.of())) {
+			methods.add(entry.getUsername());
+		}
+		return new ArrayList<>(methods);
+	}
+
+	private static String key(BenchmarkParams params) {
+		StringBuilder key = new StringBuilder(params.getBenchmark()).append('|').append(params.getMode());
+		for (Object name : params.getParamsKeys()) {
+			key.append('|').append(name).append('=').append(params.getParam((String) name));
+		}
+		return key.toString();
 	}
 
 	private static String machine(TestRedisServer redis) throws IOException {
