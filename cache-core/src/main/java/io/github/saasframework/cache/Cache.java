@@ -154,7 +154,8 @@ public interface Cache {
 	 * Reads many values in one {@code MGET} (one per hash slot on a cluster, pipelined
 	 * per node). More than 128 keys are read by one {@code MGET} per 128, all sent before
 	 * any reply is awaited; each part's values are decoded while the next parts are still
-	 * being read.
+	 * being read. Each part is read at its own instant: such a call is not one atomic
+	 * snapshot of the keys.
 	 * @param <T> the value type
 	 * @param keys the keys; an empty collection gives an empty map without a call to
 	 * Redis

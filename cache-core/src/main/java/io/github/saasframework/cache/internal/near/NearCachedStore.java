@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -97,6 +98,11 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 	}
 
 	@Override
+	protected boolean holdsMemory() {
+		return true;
+	}
+
+	@Override
 	protected int inMemory(List<String> redisKeys, @Nullable StoredValue[] found) {
 		int hits = 0;
 		for (int i = 0; i < found.length; i++) {
@@ -115,7 +121,10 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 	}
 
 	@Override
-	protected CompletableFuture<List<@Nullable StoredValue>> fetchAll(List<String> redisKeys, List<byte[]> raws) {
+	protected CompletableFuture<List<@Nullable StoredValue>> fetchAll(@Nullable List<String> redisKeys,
+			List<byte[]> raws) {
+		// a store that holds memory is always given the keys as strings
+		Objects.requireNonNull(redisKeys, "redisKeys");
 		int size = redisKeys.size();
 		List<@Nullable CompletableFuture<@Nullable StoredEntry>> reads = new ArrayList<>(
 				Collections.nCopies(size, null));

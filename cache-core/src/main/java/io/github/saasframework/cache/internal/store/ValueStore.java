@@ -255,7 +255,7 @@ public abstract class ValueStore {
 	 */
 	public final <T> Map<String, T> getAll(KeyNamespace namespace, Collection<String> keys, Type type) {
 		Batch batch = batch(namespace, keys);
-		if (batch.toRead.isEmpty()) {
+		if (batch.toReadRaw.isEmpty()) {
 			return batch.result(keys, List.of(), type);
 		}
 		return batch.result(keys, readInParts(batch.toRead, batch.toReadRaw), type);
@@ -266,15 +266,15 @@ public abstract class ValueStore {
 	 * the caller decodes each part's values while Redis and the connection still work on
 	 * the next ones, instead of waiting for all and then decoding all.
 	 */
-	private List<@Nullable StoredValue> readInParts(List<String> redisKeys, List<byte[]> raws) {
-		int size = redisKeys.size();
+	private List<@Nullable StoredValue> readInParts(@Nullable List<String> redisKeys, List<byte[]> raws) {
+		int size = raws.size();
 		if (size <= PART) {
 			return this.door.await(fetchAll(redisKeys, raws));
 		}
 		List<CompletableFuture<List<@Nullable StoredValue>>> parts = new ArrayList<>((size + PART - 1) / PART);
 		for (int from = 0; from < size; from += PART) {
 			int to = Math.min(size, from + PART);
-			parts.add(fetchAll(redisKeys.subList(from, to), raws.subList(from, to)));
+			parts.add(fetchAll((redisKeys != null) ? redisKeys.subList(from, to) : null, raws.subList(from, to)));
 		}
 		return new AbstractList<>() {
 
@@ -302,7 +302,7 @@ public abstract class ValueStore {
 	public final <T> CompletableFuture<Map<String, T>> getAllAsync(KeyNamespace namespace, Collection<String> keys,
 			Type type) {
 		Batch batch = batch(namespace, keys);
-		if (batch.toRead.isEmpty()) {
+		if (batch.toReadRaw.isEmpty()) {
 			return CompletableFuture.completedFuture(batch.result(keys, List.of(), type));
 		}
 		return this.door.bounded(fetchAll(batch.toRead, batch.toReadRaw)).handle((values, failure) -> {
@@ -336,12 +336,21 @@ public abstract class ValueStore {
 
 	/**
 	 * Reads keys that memory did not answer from Redis, one round trip per node.
-	 * @param redisKeys the full keys
+	 * @param redisKeys the full keys, {@code null} where this store holds nothing in
+	 * memory (see {@link #holdsMemory()})
 	 * @param raws their bytes
 	 * @return the values in order, {@code null} for a missing key
 	 */
-	protected abstract CompletableFuture<List<@Nullable StoredValue>> fetchAll(List<String> redisKeys,
+	protected abstract CompletableFuture<List<@Nullable StoredValue>> fetchAll(@Nullable List<String> redisKeys,
 			List<byte[]> raws);
+
+	/**
+	 * Whether this store holds values in memory: only then does a read of many keys need
+	 * them as strings ({@link #inMemory(List, StoredValue[])} and {@link #fetchAll}); a
+	 * store without builds only their bytes.
+	 * @return {@code true} for a near cache
+	 */
+	protected abstract boolean holdsMemory();
 
 	/**
 	 * Looks every key up in memory.
@@ -375,11 +384,19 @@ public abstract class ValueStore {
 
 	private Batch batch(KeyNamespace namespace, Collection<String> keys) {
 		int size = keys.size();
+		StoredValue[] found = new StoredValue[size];
+		if (!holdsMemory()) {
+			// nothing in memory: the keys' bytes are all a read needs
+			List<byte[]> toReadRaw = new ArrayList<>(size);
+			for (String key : keys) {
+				toReadRaw.add(namespace.rawKey(key));
+			}
+			return new Batch(namespace.metricsPrefix(), found, null, toReadRaw);
+		}
 		List<String> redisKeys = new ArrayList<>(size);
 		for (String key : keys) {
 			redisKeys.add(namespace.redisKey(key));
 		}
-		StoredValue[] found = new StoredValue[size];
 		int inMemory = inMemory(redisKeys, found);
 		List<String> toRead = new ArrayList<>(size - inMemory);
 		List<byte[]> toReadRaw = new ArrayList<>(size - inMemory);
@@ -406,11 +423,14 @@ public abstract class ValueStore {
 
 		private final @Nullable StoredValue[] found;
 
-		final List<String> toRead;
+		/**
+		 * The Redis keys to read, {@code null} where the store holds nothing in memory.
+		 */
+		final @Nullable List<String> toRead;
 
 		final List<byte[]> toReadRaw;
 
-		Batch(String prefix, @Nullable StoredValue[] found, List<String> toRead, List<byte[]> toReadRaw) {
+		Batch(String prefix, @Nullable StoredValue[] found, @Nullable List<String> toRead, List<byte[]> toReadRaw) {
 			this.prefix = prefix;
 			this.found = found;
 			this.toRead = toRead;
@@ -507,6 +527,11 @@ public abstract class ValueStore {
 		}
 
 		@Override
+		protected boolean holdsMemory() {
+			return false;
+		}
+
+		@Override
 		protected CompletableFuture<@Nullable StoredValue> fetch(KeyNamespace namespace, String key, boolean withTtl) {
 			byte[] raw = namespace.rawKey(key);
 			if (withTtl) {
@@ -517,7 +542,8 @@ public abstract class ValueStore {
 		}
 
 		@Override
-		protected CompletableFuture<List<@Nullable StoredValue>> fetchAll(List<String> redisKeys, List<byte[]> raws) {
+		protected CompletableFuture<List<@Nullable StoredValue>> fetchAll(@Nullable List<String> redisKeys,
+				List<byte[]> raws) {
 			return this.door.mGet(raws.toArray(new byte[0][])).thenApply((values) -> {
 				List<@Nullable StoredValue> found = new ArrayList<>(values.size());
 				for (byte[] bytes : values) {
