@@ -114,6 +114,15 @@ final class NearCache implements TrackingListener, WriteListener {
 		this.entries.invalidate(new String(key, StandardCharsets.UTF_8));
 	}
 
+	/**
+	 * A key was read elsewhere than through the tracking connection (the door): forget
+	 * what memory holds for it, an in-flight read's placeholder included, before the
+	 * value read is returned, so that its caller is not served an older value afterwards.
+	 */
+	void forget(String redisKey) {
+		this.entries.invalidate(redisKey);
+	}
+
 	/** Forgets everything (this process deleted keys by pattern). */
 	void clear() {
 		this.entries.invalidateAll();

@@ -28,6 +28,13 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * that reports the key's changes, and kept when that is safe ({@link NearCache}). A key
  * whose master has no working tracking connection is read through the door and not kept.
  * <p>
+ * A read through the door is not ordered against the tracking connection's replies and
+ * invalidations: it may be answered after a write that a tracked read, kept in memory,
+ * was answered before, while the write's invalidation is still on its way (or was lost
+ * with the connection that carried it). So a read through the door forgets its key from
+ * memory before its caller gets the value: that caller never reads an older value from
+ * memory afterwards.
+ * <p>
  * Built with its own {@link RedisDoor}, whose writes the memory hears of: this process
  * reads its own writes at once.
  */
@@ -148,7 +155,11 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 			for (int i = 0; i < keys.length; i++) {
 				keys[i] = raws.get(viaDoor.get(i));
 			}
-			others = this.door.mGet(keys);
+			others = this.door.mGet(keys).whenComplete((read, failure) -> {
+				for (int i : viaDoor) {
+					this.memory.forget(redisKeys.get(i));
+				}
+			});
 		}
 		List<CompletableFuture<?>> all = new ArrayList<>(size + 1);
 		all.add(others);
@@ -204,9 +215,14 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 	private CompletableFuture<@Nullable StoredEntry> read(String redisKey, byte[] raw) {
 		NearCacheTracking.Node node = this.tracking.nodeFor(raw);
 		if (node == null || !node.isUp()) {
-			return this.door.getWithTtl(raw);
+			return viaDoor(redisKey, raw);
 		}
 		return readThrough(node, redisKey, raw);
+	}
+
+	/** Reads a key through the door; its caller will not be served an older value. */
+	private CompletableFuture<@Nullable StoredEntry> viaDoor(String redisKey, byte[] raw) {
+		return this.door.getWithTtl(raw).whenComplete((entry, failure) -> this.memory.forget(redisKey));
 	}
 
 	/**
@@ -215,7 +231,11 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 	 */
 	private CompletableFuture<@Nullable StoredEntry> readThrough(NearCacheTracking.Node node, String redisKey,
 			byte[] raw) {
-		long epoch = this.memory.epoch();
+		// the epoch, then the node still up: tracking lost after the caller found it up
+		// and before the epoch was taken would leave this read to be sent again on a new
+		// connection, maybe before tracking is on there
+		long current = this.memory.epoch();
+		long epoch = node.isUp() ? current : Long.MIN_VALUE;
 		Object reserved = this.memory.reserve(redisKey);
 		if (reserved instanceof NearEntry entry) {
 			return CompletableFuture.completedFuture(entry.stored());
@@ -231,7 +251,7 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 			if (cause instanceof NearCacheTracking.NotServedHere) {
 				// the slot moved and the tracked node does not serve it: read it where it
 				// is, without keeping it
-				this.door.getWithTtl(raw).whenComplete((moved, again) -> {
+				viaDoor(redisKey, raw).whenComplete((moved, again) -> {
 					this.memory.finish(redisKey, placeholder, moved, again, sentAt, Long.MIN_VALUE);
 					complete(result, moved, again);
 				});
