@@ -6,7 +6,7 @@
 #
 # --quick: 12 to 14 minutes on 2 cores (14 min 6 s measured with other builds running; near-cache
 # benchmarks and CoherenceLagHarness included;
-# --no-coherence skips the harness). Without options: the full run of the README (about 27
+# --no-coherence skips the harness). Without options: the full run of the README (about 40
 # minutes with the near-cache benchmarks), which also writes the chart docs/benchmarks.svg.
 # Prints the raw scores, one "ratio <name> <value> ± <error>" line per comparison, the p99 GET
 # latencies during pattern deletion and the target checks. Results, summary.md and the chart of
