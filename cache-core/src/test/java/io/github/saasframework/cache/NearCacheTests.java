@@ -216,25 +216,7 @@ class NearCacheTests {
 		// reader's older one from memory
 		RedisCache cache = cache();
 		this.server.command("SET", "near:version", "0");
-		AtomicBoolean running = new AtomicBoolean(true);
-		AtomicLong regressions = new AtomicLong();
-		AtomicLong reads = new AtomicLong();
-		List<Thread> readers = new ArrayList<>();
-		for (int r = 0; r < 4; r++) {
-			Thread reader = new Thread(() -> {
-				long last = -1;
-				while (running.get()) {
-					long version = cache.get("version", Long.class).orElse(-1L);
-					if (version < last) {
-						regressions.incrementAndGet();
-					}
-					last = Math.max(last, version);
-					reads.incrementAndGet();
-				}
-			});
-			reader.start();
-			readers.add(reader);
-		}
+		VersionReaders readers = new VersionReaders(cache);
 		RedisClient client = RedisClient.create(RedisURI.create(this.server.host(), this.server.port()));
 		try (StatefulRedisConnection<String, String> other = client.connect()) {
 			for (int version = 1; version <= 600; version++) {
@@ -243,14 +225,11 @@ class NearCacheTests {
 			}
 		}
 		finally {
-			running.set(false);
-			for (Thread reader : readers) {
-				reader.join(5000);
-			}
+			readers.stop();
 			client.shutdown();
 		}
-		assertThat(reads.get()).isGreaterThan(1000);
-		assertThat(regressions).hasValue(0);
+		assertThat(readers.reads.get()).isGreaterThan(1000);
+		assertThat(readers.regressions).hasValue(0);
 	}
 
 	@Test
@@ -263,30 +242,8 @@ class NearCacheTests {
 		// one run in six, before the near cache handled them)
 		RedisCache cache = cache();
 		this.server.command("SET", "near:version", "0");
+		VersionReaders readers = new VersionReaders(cache);
 		AtomicBoolean running = new AtomicBoolean(true);
-		AtomicLong regressions = new AtomicLong();
-		AtomicLong reads = new AtomicLong();
-		List<Thread> readers = new ArrayList<>();
-		for (int r = 0; r < 4; r++) {
-			Thread reader = new Thread(() -> {
-				long last = -1;
-				while (running.get()) {
-					try {
-						long version = cache.get("version", Long.class).orElse(-1L);
-						if (version < last) {
-							regressions.incrementAndGet();
-						}
-						last = Math.max(last, version);
-						reads.incrementAndGet();
-					}
-					catch (DataAccessException ex) {
-						// a read on the connection as it was killed: not a value
-					}
-				}
-			});
-			reader.start();
-			readers.add(reader);
-		}
 		RedisClient client = RedisClient.create(RedisURI.create(this.server.host(), this.server.port()));
 		AtomicLong version = new AtomicLong();
 		Thread writer = new Thread(() -> {
@@ -315,17 +272,15 @@ class NearCacheTests {
 		finally {
 			running.set(false);
 			writer.join(5000);
-			for (Thread reader : readers) {
-				reader.join(5000);
-			}
+			readers.stop();
 			client.shutdown();
 		}
 		assertThat(kills).isEqualTo(40);
 		assertThat(version.get()).isGreaterThan(100);
-		assertThat(reads.get()).isGreaterThan(1000);
+		assertThat(readers.reads.get()).isGreaterThan(1000);
 		// memory answered too, between the kills: the reads that it keeps were exercised
 		assertThat(this.recorder.nearHits.get()).isPositive();
-		assertThat(regressions).hasValue(0);
+		assertThat(readers.regressions).hasValue(0);
 	}
 
 	@Test
@@ -640,6 +595,53 @@ class NearCacheTests {
 		}
 		Process kill = new ProcessBuilder("kill", signal, Long.toString(this.server.pid())).start();
 		assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	/**
+	 * Four threads reading {@code version} as a number until stopped, counting the reads
+	 * that returned an older version than one the same thread read before. A read that
+	 * fails (a connection killed under it) is not a value and is not counted.
+	 */
+	private static final class VersionReaders {
+
+		final AtomicLong regressions = new AtomicLong();
+
+		final AtomicLong reads = new AtomicLong();
+
+		private final AtomicBoolean running = new AtomicBoolean(true);
+
+		private final List<Thread> threads = new ArrayList<>();
+
+		VersionReaders(RedisCache cache) {
+			for (int r = 0; r < 4; r++) {
+				Thread reader = new Thread(() -> {
+					long last = -1;
+					while (this.running.get()) {
+						try {
+							long version = cache.get("version", Long.class).orElse(-1L);
+							if (version < last) {
+								this.regressions.incrementAndGet();
+							}
+							last = Math.max(last, version);
+							this.reads.incrementAndGet();
+						}
+						catch (DataAccessException ex) {
+							// not a value
+						}
+					}
+				});
+				reader.start();
+				this.threads.add(reader);
+			}
+		}
+
+		void stop() throws InterruptedException {
+			this.running.set(false);
+			for (Thread reader : this.threads) {
+				reader.join(5000);
+			}
+		}
+
 	}
 
 	record Point(String name, int x, Instant at, Kind kind) {

@@ -111,7 +111,7 @@ final class NearCache implements TrackingListener, WriteListener {
 	 */
 	@Override
 	public void written(byte[] key) {
-		this.entries.invalidate(new String(key, StandardCharsets.UTF_8));
+		forget(new String(key, StandardCharsets.UTF_8));
 	}
 
 	/**
