@@ -264,11 +264,13 @@ public abstract class ValueStore {
 	/**
 	 * The keys memory did not answer, read in parts of {@link #PART} keys sent at once:
 	 * the caller decodes each part's values while Redis and the connection still work on
-	 * the next ones, instead of waiting for all and then decoding all.
+	 * the next ones, instead of waiting for all and then decoding all. Not on a cluster:
+	 * there Lettuce already sends one {@code MGET} per slot, and a part boundary would
+	 * split a slot's keys into two commands.
 	 */
 	private List<@Nullable StoredValue> readInParts(@Nullable List<String> redisKeys, List<byte[]> raws) {
 		int size = raws.size();
-		if (size <= PART) {
+		if (size <= PART || this.door.isCluster()) {
 			return this.door.await(fetchAll(redisKeys, raws));
 		}
 		List<CompletableFuture<List<@Nullable StoredValue>>> parts = new ArrayList<>((size + PART - 1) / PART);
