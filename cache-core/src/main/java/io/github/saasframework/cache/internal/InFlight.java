@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
  * One piece of work per key in flight in this process, as a {@link CompletableFuture}
  * (Caffeine's {@code AsyncCache} design): the first caller of a key starts the work,
  * later callers of the same key get the same future until it completes, and then the key
- * is free again. Used for the loads of {@code remember} (one loader call per key), the
- * near cache's reads (one read per key) and refresh-ahead (one reload per key). Blocking
- * callers wait on the future; asynchronous callers compose on it. Thread-safe.
+ * is free again. Used for the loads of {@code remember} (one loader call per key) and
+ * refresh-ahead (one reload per key). Blocking callers wait on the future; asynchronous
+ * callers compose on it. Thread-safe.
  *
  * @param <K> the key type
  * @param <V> the result type
@@ -25,7 +25,9 @@ public final class InFlight<K, V> {
 	/**
 	 * The future of the work in flight for {@code key}, or of new work: when nothing is
 	 * in flight, {@code work} is called with a new, incomplete future that it must
-	 * complete (now or later); the key is freed when that future completes.
+	 * complete (now or later); the key is freed when that future completes, before the
+	 * shared future completes, so a call made after a caller saw the result starts new
+	 * work.
 	 * @param key the key
 	 * @param work starts the work; called at most once per call, on the caller's thread
 	 * @return the future shared by every caller of the key until it completes
@@ -35,19 +37,31 @@ public final class InFlight<K, V> {
 		if (existing != null) {
 			return existing;
 		}
-		CompletableFuture<V> mine = new CompletableFuture<>();
-		existing = this.running.putIfAbsent(key, mine);
+		CompletableFuture<V> shared = new CompletableFuture<>();
+		existing = this.running.putIfAbsent(key, shared);
 		if (existing != null) {
 			return existing;
 		}
-		mine.whenComplete((value, failure) -> this.running.remove(key, mine));
+		// the work completes its own future; the shared one completes after the key is
+		// freed, so a caller that sees the result and calls again starts new work (a
+		// dependent of one future runs before those registered earlier, the freeing too)
+		CompletableFuture<V> mine = new CompletableFuture<>();
+		mine.whenComplete((value, failure) -> {
+			this.running.remove(key, shared);
+			if (failure != null) {
+				shared.completeExceptionally(failure);
+			}
+			else {
+				shared.complete(value);
+			}
+		});
 		try {
 			work.apply(mine);
 		}
 		catch (RuntimeException | Error ex) {
 			mine.completeExceptionally(ex);
 		}
-		return mine;
+		return shared;
 	}
 
 	/**

@@ -34,6 +34,24 @@ class InFlightTests {
 			.isCompletedWithValue("again");
 	}
 
+	/**
+	 * The CI failure of
+	 * {@code retrieveWithLoader_loaderFails_failsWithTheLoadersOwnException}: a caller
+	 * that saw a load fail and called again joined the failed load, because the key was
+	 * freed by a dependent that ran after the caller's own.
+	 */
+	@Test
+	void aCallerThatSawTheResult_andCallsAgain_startsNewWork() {
+		CompletableFuture<CompletableFuture<String>> mine = new CompletableFuture<>();
+		CompletableFuture<String> first = this.inFlight.join("k", mine::complete);
+		CompletableFuture<CompletableFuture<String>> again = new CompletableFuture<>();
+		first.whenComplete(
+				(value, failure) -> again.complete(this.inFlight.join("k", (future) -> future.complete("second"))));
+		mine.join().completeExceptionally(new IllegalStateException("first failed"));
+		assertThat(first).isCompletedExceptionally();
+		assertThat(again.join()).isCompletedWithValue("second");
+	}
+
 	@Test
 	void aStartThatThrows_completesTheSharedFutureExceptionally_andFreesTheKey() {
 		CompletableFuture<String> failed = this.inFlight.join("k", (future) -> {
