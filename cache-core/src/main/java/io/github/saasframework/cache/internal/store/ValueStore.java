@@ -441,7 +441,8 @@ public abstract class ValueStore {
 
 		@SuppressWarnings("unchecked")
 		<T> Map<String, T> result(Collection<String> keys, List<@Nullable StoredValue> read, Type type) {
-			Map<String, T> result = new LinkedHashMap<>();
+			// sized for every key: no rehashing while a large batch fills it
+			Map<String, T> result = new LinkedHashMap<>((int) (keys.size() / 0.75f) + 1);
 			int i = 0;
 			int next = 0;
 			int hits = 0;
