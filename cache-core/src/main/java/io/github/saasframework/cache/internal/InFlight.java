@@ -42,9 +42,12 @@ public final class InFlight<K, V> {
 		if (existing != null) {
 			return existing;
 		}
-		// the work completes its own future; the shared one completes after the key is
-		// freed, so a caller that sees the result and calls again starts new work (a
-		// dependent of one future runs before those registered earlier, the freeing too)
+		// The work completes its own future, and the shared one only after the key is
+		// freed: a caller that sees the result and calls again starts new work (a future
+		// runs its latest dependents first, so freeing the key in a dependent of the
+		// shared future would come after the callers' own). A shared future completed
+		// from outside (cancelled) frees the key as well.
+		shared.whenComplete((value, failure) -> this.running.remove(key, shared));
 		CompletableFuture<V> mine = new CompletableFuture<>();
 		mine.whenComplete((value, failure) -> {
 			this.running.remove(key, shared);

@@ -53,6 +53,14 @@ class InFlightTests {
 	}
 
 	@Test
+	void aSharedFutureCancelledFromOutside_freesTheKey() {
+		CompletableFuture<String> first = this.inFlight.join("k", (future) -> null);
+		first.cancel(false);
+		assertThat(this.inFlight.get("k")).isNull();
+		assertThat(this.inFlight.join("k", (future) -> future.complete("again"))).isCompletedWithValue("again");
+	}
+
+	@Test
 	void aStartThatThrows_completesTheSharedFutureExceptionally_andFreesTheKey() {
 		CompletableFuture<String> failed = this.inFlight.join("k", (future) -> {
 			throw new IllegalStateException("boom");
