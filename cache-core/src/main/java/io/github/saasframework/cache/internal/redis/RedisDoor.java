@@ -17,6 +17,7 @@ import java.util.function.BiConsumer;
 
 import io.github.saasframework.cache.internal.ThrottledLog;
 import io.lettuce.core.AbstractRedisAsyncCommands;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -131,10 +132,14 @@ public final class RedisDoor implements AutoCloseable {
 		this.listener = listener;
 		this.timeout = lettuce.getClientConfiguration().getCommandTimeout();
 		this.timeoutNanos = this.timeout.toNanos();
+		// a factory made without client options leaves the client with Lettuce's
+		// defaults, which time commands out since Lettuce 7: adding a timer of our own
+		// there would run two per command
 		this.commandsTimeOut = lettuce.getClientConfiguration()
 			.getClientOptions()
-			.map((options) -> options.getTimeoutOptions().isTimeoutCommands())
-			.orElse(false);
+			.orElseGet(ClientOptions::create)
+			.getTimeoutOptions()
+			.isTimeoutCommands();
 		Reconnect.advise(lettuce);
 	}
 

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.IntStream;
 
 import io.github.saasframework.cache.testsupport.RedisServerProcess;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.TimeoutOptions;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -26,9 +30,12 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.SetCondition;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.types.Expiration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -281,6 +288,55 @@ class RedisDoorTests {
 			.ignoreExceptions()
 			.until(() -> this.calls.set(KEY, VALUE, 60_000, SetCondition.upsert()));
 		assertThat(this.calls.get(KEY)).isEqualTo(VALUE);
+	}
+
+	/**
+	 * One timer per command, whoever owns it: a factory made without client options
+	 * ({@code new LettuceConnectionFactory(configuration)}) leaves Lettuce's defaults,
+	 * which time commands out, so the door adds none (it used to add a second one to
+	 * every asynchronous command there); a client whose options switch the timeout off
+	 * gets the door's. Either way a stalled server fails the future within the timeout.
+	 */
+	@Test
+	@SuppressWarnings("deprecation") // setTimeout: the only short timeout without client
+										// options
+	void stalledServer_failsAnAsyncCallWithinTheTimeout_withOneTimer_whateverTheClientOptions() throws Exception {
+		LettuceConnectionFactory defaults = new LettuceConnectionFactory(configuration());
+		defaults.setTimeout(COMMAND_TIMEOUT.toMillis());
+		LettuceConnectionFactory untimed = new LettuceConnectionFactory(configuration(),
+				LettuceClientConfiguration.builder()
+					.commandTimeout(COMMAND_TIMEOUT)
+					.clientOptions(ClientOptions.builder()
+						.timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+						.build())
+					.build());
+		List<LettuceConnectionFactory> factories = List.of(defaults, untimed);
+		try {
+			List<RedisDoor> doors = new ArrayList<>();
+			for (LettuceConnectionFactory factory : factories) {
+				factory.afterPropertiesSet();
+				factory.start();
+				RedisDoor door = new RedisDoor(factory, WriteListener.NONE);
+				door.await(door.get(KEY));
+				doors.add(door);
+			}
+			// two futures no command completes: the door's timer fails only the second
+			CompletableFuture<byte[]> onDefaults = doors.get(0).bounded(new CompletableFuture<>());
+			CompletableFuture<byte[]> onUntimed = doors.get(1).bounded(new CompletableFuture<>());
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> onUntimed.get(10, TimeUnit.SECONDS))
+				.withCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+			assertThat(onDefaults).as("Lettuce times commands out: no second timer").isNotDone();
+			signal("-STOP");
+			for (RedisDoor door : doors) {
+				CompletableFuture<byte[]> get = door.bounded(door.get(KEY));
+				assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> get.get(10, TimeUnit.SECONDS))
+					.satisfies((ex) -> assertThat(door.translate(ex)).isExactlyInstanceOf(QueryTimeoutException.class));
+			}
+		}
+		finally {
+			signal("-CONT");
+			factories.forEach(LettuceConnectionFactory::destroy);
+		}
 	}
 
 	@Test
