@@ -135,8 +135,7 @@ public final class BenchmarkMain {
 			}
 			if (refresh) {
 				Path refreshAhead = results.resolve("refreshahead.json");
-				new RefreshAheadHarness(Duration.ofSeconds(smoke ? 1 : 2),
-						Duration.ofSeconds(smoke ? 2 : (quick ? 5 : 8)))
+				new RefreshAheadHarness(Duration.ofSeconds(1), Duration.ofSeconds(smoke ? 2 : (quick ? 5 : 8)))
 					.run(smoke ? 1 : (quick ? 2 : 3), refreshAhead);
 				files.add(refreshAhead);
 			}
