@@ -3,6 +3,7 @@ package io.github.saasframework.cache.spring;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,13 @@ import java.util.concurrent.TimeoutException;
 import io.github.saasframework.cache.CacheException;
 import org.jspecify.annotations.Nullable;
 
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 import org.springframework.aop.support.AopUtils;
+import org.springframework.core.ReactiveAdapter;
+import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.util.ClassUtils;
 
 /**
  * One invocation of a cached method, as Spring's interceptor hands it to the cache
@@ -20,9 +27,15 @@ import org.springframework.aop.support.AopUtils;
  * reload pool, never the caller's, and on the target itself, so Spring's cache advice
  * does not answer the reload from the entry being refreshed. What the method returns is
  * unwrapped as Spring unwraps it before a {@code put}: an {@code Optional} to its value,
- * a {@code CompletableFuture} to its result (waited for up to the load lease).
+ * a {@code CompletableFuture} to its result, a single-value reactive type ({@code Mono})
+ * to its value and a multi-value one ({@code Flux}) to the list of its elements (the last
+ * two subscribed to on the reload thread; each waited for up to the load lease).
  */
 final class CachedInvocation {
+
+	/** Whether reactive results can be reloaded: Spring caches them only with Reactor. */
+	static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Flux",
+			CachedInvocation.class.getClassLoader());
 
 	private final Object target;
 
@@ -58,6 +71,12 @@ final class CachedInvocation {
 		if (result instanceof Optional<?> optional) {
 			return optional.orElse(null);
 		}
+		if (result != null && !(result instanceof CompletionStage<?>) && REACTOR_PRESENT) {
+			ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(result.getClass());
+			if (adapter != null) {
+				result = ReactiveResults.toFuture(adapter, result);
+			}
+		}
 		if (result instanceof CompletionStage<?> stage) {
 			try {
 				return stage.toCompletableFuture().get(this.wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -67,11 +86,24 @@ final class CachedInvocation {
 				throw (cause instanceof Exception exception) ? exception : ex;
 			}
 			catch (TimeoutException ex) {
-				throw new CacheException("The future of " + this.method + " did not complete within " + this.wait
+				throw new CacheException("The result of " + this.method + " did not complete within " + this.wait
 						+ " while reloading a stale entry", ex);
 			}
 		}
 		return result;
+	}
+
+	/** Reactor's part, loaded only when Reactor is on the class path. */
+	private static final class ReactiveResults {
+
+		static CompletableFuture<?> toFuture(ReactiveAdapter adapter, Object result) {
+			if (adapter.isMultiValue()) {
+				// Spring caches a Flux as the list of its elements
+				return Flux.from(adapter.toPublisher(result)).collectList().toFuture();
+			}
+			return Mono.from(adapter.toPublisher(result)).toFuture();
+		}
+
 	}
 
 }

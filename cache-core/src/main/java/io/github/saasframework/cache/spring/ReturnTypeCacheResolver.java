@@ -171,7 +171,8 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 
 		/**
 		 * Whether the method can be called again for a reload: a value, an
-		 * {@code Optional} or a future, not a reactive type.
+		 * {@code Optional}, a future, or a reactive type where Reactor is present (Spring
+		 * caches reactive results only then).
 		 */
 		private final boolean reloadable;
 
@@ -184,7 +185,7 @@ final class ReturnTypeCacheResolver implements CacheResolver {
 			this.guard = new ReadBackGuard(describe(method, targetClass), resolve(method, targetClass), serializer);
 			Class<?> returnType = method.getReturnType();
 			this.async = isAsync(returnType);
-			this.reloadable = CompletionStage.class.isAssignableFrom(returnType)
+			this.reloadable = CachedInvocation.REACTOR_PRESENT || CompletionStage.class.isAssignableFrom(returnType)
 					|| ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType) == null;
 		}
 

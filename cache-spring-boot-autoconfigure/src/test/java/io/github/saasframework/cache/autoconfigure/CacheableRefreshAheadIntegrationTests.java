@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -30,9 +32,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 22: {@code app.cache.caches.<name>.refresh-after} on a plain {@code @Cacheable}
- * method (no {@code sync}), which used to be ignored. Two application contexts share the
- * test server as two instances of one service would: a stale hit answers at once in both,
- * and the method runs once in the background to reload it, across both.
+ * method (no {@code sync}), which used to be ignored, and on methods returning
+ * {@code Mono} and {@code Flux}, which were not reloaded. Two application contexts share
+ * the test server as two instances of one service would: a stale hit answers at once in
+ * both, and the method runs once in the background to reload it, across both.
  */
 @ExtendWith(RedisServerExtension.class)
 class CacheableRefreshAheadIntegrationTests {
@@ -51,6 +54,8 @@ class CacheableRefreshAheadIntegrationTests {
 	void start() {
 		TestRedis.flush(PREFIX);
 		loads.set(0);
+		ReactiveRates.monoLoads.set(0);
+		ReactiveRates.fluxLoads.set(0);
 		this.first = context();
 		this.second = context();
 	}
@@ -66,7 +71,9 @@ class CacheableRefreshAheadIntegrationTests {
 	private static ConfigurableApplicationContext context() {
 		return new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
 			.properties("app.cache.key-prefix=" + PREFIX, "app.cache.caches.rates.ttl=10m",
-					"app.cache.caches.rates.refresh-after=1m")
+					"app.cache.caches.rates.refresh-after=1m", "app.cache.caches.monorates.ttl=10m",
+					"app.cache.caches.monorates.refresh-after=1m", "app.cache.caches.fluxrates.ttl=10m",
+					"app.cache.caches.fluxrates.refresh-after=1m")
 			.run();
 	}
 
@@ -94,6 +101,35 @@ class CacheableRefreshAheadIntegrationTests {
 		assertThat(two.rate("eur")).isEqualTo("eur-2");
 		assertThat(loads).as("one reload across both instances").hasValue(2);
 		assertThat(pttl(PREFIX + ":rates:eur")).as("a fresh TTL").isGreaterThan(Duration.ofMinutes(9).toMillis());
+	}
+
+	@Test
+	void staleHit_ofMonoAndFluxMethods_answersAtOnce_andReloadsInTheBackground() throws Exception {
+		ReactiveRates rates = this.first.getBean(ReactiveRates.class);
+		assertThat(rates.rate("usd").block(Duration.ofSeconds(10))).isEqualTo("usd-1");
+		assertThat(rates.rates("usd").collectList().block(Duration.ofSeconds(10))).containsExactly("usd", "1");
+		makeStale(PREFIX + ":monorates:usd");
+		makeStale(PREFIX + ":fluxrates:usd");
+		release = new CountDownLatch(1);
+		// the reloads wait for the latch (10 s): a caller that waited for them would time
+		// out
+		assertThat(rates.rate("usd").block(Duration.ofSeconds(5))).isEqualTo("usd-1");
+		assertThat(rates.rates("usd").collectList().block(Duration.ofSeconds(5))).containsExactly("usd", "1");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(ReactiveRates.monoLoads).as("the Mono method reloads").hasValue(2);
+			assertThat(ReactiveRates.fluxLoads).as("the Flux method reloads").hasValue(2);
+		});
+		release.countDown();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(raw(PREFIX + ":monorates:usd")).isEqualTo("usd-2"));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(raw(PREFIX + ":fluxrates:usd")).isEqualTo("[\"usd\",\"2\"]"));
+		assertThat(rates.rate("usd").block(Duration.ofSeconds(10))).isEqualTo("usd-2");
+		assertThat(rates.rates("usd").collectList().block(Duration.ofSeconds(10))).containsExactly("usd", "2");
+		assertThat(ReactiveRates.monoLoads).hasValue(2);
+		assertThat(ReactiveRates.fluxLoads).hasValue(2);
+		assertThat(pttl(PREFIX + ":monorates:usd")).as("a fresh TTL").isGreaterThan(Duration.ofMinutes(9).toMillis());
+		assertThat(pttl(PREFIX + ":fluxrates:usd")).as("a fresh TTL").isGreaterThan(Duration.ofMinutes(9).toMillis());
 	}
 
 	/** An entry with 30 s left of its 10 min TTL looks 9.5 minutes old: stale. */
@@ -132,10 +168,46 @@ class CacheableRefreshAheadIntegrationTests {
 
 	}
 
+	static class ReactiveRates {
+
+		static final AtomicInteger monoLoads = new AtomicInteger();
+
+		static final AtomicInteger fluxLoads = new AtomicInteger();
+
+		@Cacheable("monorates")
+		public Mono<String> rate(String currency) {
+			return Mono.fromCallable(() -> {
+				int load = monoLoads.incrementAndGet();
+				awaitRelease();
+				return currency + "-" + load;
+			});
+		}
+
+		@Cacheable("fluxrates")
+		public Flux<String> rates(String currency) {
+			return Flux.defer(() -> {
+				int load = fluxLoads.incrementAndGet();
+				awaitRelease();
+				return Flux.just(currency, String.valueOf(load));
+			});
+		}
+
+		private static void awaitRelease() {
+			try {
+				release.await(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@EnableCaching
-	@Import(Rates.class)
+	@Import({ Rates.class, ReactiveRates.class })
 	static class TestApplication {
 
 		@Bean
