@@ -55,7 +55,8 @@ final class CachedInvocation {
 	/**
 	 * Calls the method again and returns the value to store.
 	 * @throws Exception what the method throws, or a {@link CacheException} when its
-	 * future does not complete within the wait
+	 * result does not complete within the wait (a reactive result's subscription is then
+	 * cancelled)
 	 */
 	@Nullable Object reload() throws Exception {
 		Object result;
@@ -71,10 +72,12 @@ final class CachedInvocation {
 		if (result instanceof Optional<?> optional) {
 			return optional.orElse(null);
 		}
+		CompletableFuture<?> subscription = null;
 		if (result != null && !(result instanceof CompletionStage<?>) && REACTOR_PRESENT) {
 			ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(result.getClass());
 			if (adapter != null) {
-				result = ReactiveResults.toFuture(adapter, result);
+				subscription = ReactiveResults.toFuture(adapter, result);
+				result = subscription;
 			}
 		}
 		if (result instanceof CompletionStage<?> stage) {
@@ -86,6 +89,10 @@ final class CachedInvocation {
 				throw (cause instanceof Exception exception) ? exception : ex;
 			}
 			catch (TimeoutException ex) {
+				if (subscription != null) {
+					// ours, unlike a future the method returned: cancelling disposes it
+					subscription.cancel(false);
+				}
 				throw new CacheException("The result of " + this.method + " did not complete within " + this.wait
 						+ " while reloading a stale entry", ex);
 			}
