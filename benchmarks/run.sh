@@ -6,8 +6,8 @@
 #
 # --quick: 12 to 14 minutes on 2 cores (14 min 6 s measured with other builds running; near-cache
 # benchmarks and CoherenceLagHarness included;
-# --no-coherence skips the harness). Without options: the full run of the README (about 53
-# minutes: 44 measured, + about 9 for the longer 8-thread warm-up), which also writes the chart docs/benchmarks.svg.
+# --no-coherence skips the harness). Without options: the full run of the README (52 min 39 s
+# measured with the longer 8-thread warm-up), which also writes the chart docs/benchmarks.svg.
 # Prints the raw scores, one "ratio <name> <value> ± <error>" line per comparison, the p99 GET
 # latencies during pattern deletion and the target checks. Results, summary.md and the chart of
 # every run: benchmarks/target/results (or --results DIR).
