@@ -498,6 +498,23 @@ abstract class NearCacheTracking implements AutoCloseable {
 		}
 
 		/**
+		 * Sends a read again with the script's source, after Redis answered that it does
+		 * not hold the script (a new server, a restart, {@code SCRIPT FLUSH}). The retry
+		 * leaves this connection after reads sent later than the first attempt, which may
+		 * have been answered with the script and an older value than the retry's: so no
+		 * read begun before now may be kept (a new epoch), and reads begun from now on
+		 * leave after the retry. Runs on the connection's event loop, before the replies
+		 * that follow the refusal.
+		 */
+		private CompletableFuture<@Nullable List<Object>> again(byte[][] keys) {
+			CompletableFuture<@Nullable List<Object>> retry = this.connection.async()
+				.<@Nullable List<Object>>eval(LuaScripts.GET_WITH_TTL.source(), ScriptOutputType.MULTI, keys)
+				.toCompletableFuture();
+			NearCacheTracking.this.near.started();
+			return retry;
+		}
+
+		/**
 		 * Reads a key's value and remaining TTL through this connection, so that this
 		 * server reports the key's later changes here.
 		 * @return the entry, or {@code null} in the future when the key does not exist;
@@ -508,10 +525,8 @@ abstract class NearCacheTracking implements AutoCloseable {
 			CompletableFuture<@Nullable List<Object>> reply = this.connection.async()
 				.<@Nullable List<Object>>evalsha(LuaScripts.GET_WITH_TTL.sha1(), ScriptOutputType.MULTI, keys)
 				.toCompletableFuture();
-			return reply
-				.exceptionallyCompose((failure) -> LuaScripts.isNoScript(failure) ? this.connection.async()
-					.<@Nullable List<Object>>eval(LuaScripts.GET_WITH_TTL.source(), ScriptOutputType.MULTI, keys)
-					.toCompletableFuture() : CompletableFuture.failedFuture(failure))
+			return reply.exceptionallyCompose(
+					(failure) -> LuaScripts.isNoScript(failure) ? again(keys) : CompletableFuture.failedFuture(failure))
 				.handle((value, failure) -> {
 					if (failure != null) {
 						throw translate(failure);
