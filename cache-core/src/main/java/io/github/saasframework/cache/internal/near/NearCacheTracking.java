@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -322,6 +323,12 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 		private boolean enabling;
 
+		/**
+		 * The reads sent through this connection and not answered yet (counted before
+		 * they are handed to Lettuce).
+		 */
+		private final AtomicLong reading = new AtomicLong();
+
 		Node(StatefulRedisConnection<byte[], byte[]> connection, String name) {
 			this.connection = connection;
 			this.name = name;
@@ -500,17 +507,23 @@ abstract class NearCacheTracking implements AutoCloseable {
 		/**
 		 * Sends a read again with the script's source, after Redis answered that it does
 		 * not hold the script (a new server, a restart, {@code SCRIPT FLUSH}). The retry
-		 * leaves this connection after reads sent later than the first attempt, which may
-		 * have been answered with the script and an older value than the retry's: so no
-		 * read begun before now may be kept (a new epoch), and reads begun from now on
-		 * leave after the retry. Runs on the connection's event loop, before the replies
-		 * that follow the refusal.
+		 * leaves this connection after any read sent later than the first attempt, which
+		 * may have been answered with the script and an older value than the retry's: so
+		 * when another read is in flight, no read begun before now may be kept (a new
+		 * epoch), and reads begun from now on leave after the retry. A read alone on the
+		 * connection (the first after a server started) is passed by none and kept as
+		 * usual. Runs on the connection's event loop, before the replies that follow the
+		 * refusal.
 		 */
 		private CompletableFuture<@Nullable List<Object>> again(byte[][] keys) {
 			CompletableFuture<@Nullable List<Object>> retry = this.connection.async()
 				.<@Nullable List<Object>>eval(LuaScripts.GET_WITH_TTL.source(), ScriptOutputType.MULTI, keys)
 				.toCompletableFuture();
-			NearCacheTracking.this.near.started();
+			if (this.reading.get() > 1) {
+				// another read is on its way (or about to leave): it may have passed this
+				// one
+				NearCacheTracking.this.near.started();
+			}
 			return retry;
 		}
 
@@ -522,12 +535,21 @@ abstract class NearCacheTracking implements AutoCloseable {
 		 */
 		CompletableFuture<@Nullable StoredEntry> read(byte[] raw) {
 			byte[][] keys = { raw };
-			CompletableFuture<@Nullable List<Object>> reply = this.connection.async()
-				.<@Nullable List<Object>>evalsha(LuaScripts.GET_WITH_TTL.sha1(), ScriptOutputType.MULTI, keys)
-				.toCompletableFuture();
+			this.reading.incrementAndGet();
+			CompletableFuture<@Nullable List<Object>> reply;
+			try {
+				reply = this.connection.async()
+					.<@Nullable List<Object>>evalsha(LuaScripts.GET_WITH_TTL.sha1(), ScriptOutputType.MULTI, keys)
+					.toCompletableFuture();
+			}
+			catch (RuntimeException ex) {
+				this.reading.decrementAndGet();
+				throw ex;
+			}
 			return reply.exceptionallyCompose(
 					(failure) -> LuaScripts.isNoScript(failure) ? again(keys) : CompletableFuture.failedFuture(failure))
 				.handle((value, failure) -> {
+					this.reading.decrementAndGet();
 					if (failure != null) {
 						throw translate(failure);
 					}
