@@ -1,5 +1,6 @@
 package io.github.saasframework.cache;
 
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -27,6 +30,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -490,6 +495,34 @@ abstract class CacheContractTests {
 			}))
 			.withCause(failure);
 		assertThat(this.cache.exists("r")).isZero();
+	}
+
+	@Test
+	void remember_loaderThrowsADataAccessExceptionThatLooksLikeAnOutage_runsOnce_andPropagatesUnchanged() {
+		// a loader's own database failing (Spring's QueryTimeoutException, or a resource
+		// failure caused by a refused socket) is not a Redis outage: fail-open (on by
+		// default) must not run the loader a second time nor swallow its exception
+		List<DataAccessException> failures = List.of(new QueryTimeoutException("database query timed out"),
+				new DataAccessResourceFailureException("database unreachable", new ConnectException("refused")));
+		for (DataAccessException failure : failures) {
+			AtomicInteger calls = new AtomicInteger();
+			assertThatExceptionOfType(DataAccessException.class)
+				.isThrownBy(() -> this.cache.remember("r", Duration.ZERO, String.class, () -> {
+					calls.incrementAndGet();
+					throw failure;
+				}))
+				.isSameAs(failure);
+			assertThat(calls).as("loader calls of the blocking remember").hasValue(1);
+			CompletableFuture<String> async = this.cache.async().remember("r", Duration.ZERO, String.class, () -> {
+				calls.incrementAndGet();
+				return CompletableFuture.failedFuture(failure);
+			});
+			assertThatExceptionOfType(CompletionException.class).isThrownBy(async::join)
+				.havingCause()
+				.isSameAs(failure);
+			assertThat(calls).as("loader calls of both").hasValue(2);
+			assertThat(this.cache.exists("r")).isZero();
+		}
 	}
 
 	@Test

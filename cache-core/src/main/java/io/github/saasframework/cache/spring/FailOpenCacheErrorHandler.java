@@ -17,8 +17,10 @@ import org.springframework.cache.interceptor.CacheErrorHandler;
  * and logged at most every 30 seconds. Every other failure (an error reply such as
  * {@code WRONGTYPE}, {@code NOPERM} or {@code OOM}) is thrown to the caller, as
  * {@code remember} throws it: it is a bug or a configuration problem, not something to
- * hide by running the method on every call. Caches of other managers get Spring's default
- * behaviour (thrown).
+ * hide by running the method on every call. So is the method's own failure, which Spring
+ * passes here for {@code sync = true} methods returning a future or a {@code Mono} (a
+ * {@code QueryTimeoutException} of the method's database is not a Redis outage). Caches
+ * of other managers get Spring's default behaviour (thrown).
  */
 final class FailOpenCacheErrorHandler implements CacheErrorHandler {
 
@@ -27,7 +29,7 @@ final class FailOpenCacheErrorHandler implements CacheErrorHandler {
 	@Override
 	public void handleCacheGetError(RuntimeException exception, Cache cache, Object key) {
 		RedisSpringCache redis = (cache instanceof RedisSpringCache found) ? found : null;
-		if (redis == null || !redis.failsOpen() || !Outages.isOutage(exception)) {
+		if (redis == null || !redis.failsOpen() || redis.isLoaderFailure(exception) || !Outages.isOutage(exception)) {
 			throw exception;
 		}
 		note(redis, "get", key, exception, "answering from the method without the cache (fail-open)");

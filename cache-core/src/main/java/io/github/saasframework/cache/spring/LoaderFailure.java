@@ -2,6 +2,7 @@ package io.github.saasframework.cache.spring;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
  * Carries a checked failure of a loader's future through the non-blocking
@@ -17,8 +18,12 @@ final class LoaderFailure extends RuntimeException {
 		super(null, cause, false, false);
 	}
 
-	/** The loader's future, with a checked failure carried in a {@link LoaderFailure}. */
-	static <T> CompletableFuture<T> carry(CompletableFuture<T> loaded) {
+	/**
+	 * The loader's future, with a checked failure carried in a {@link LoaderFailure}.
+	 * @param loaded the loader's future
+	 * @param seen told of the loader's own failure, before it is passed on
+	 */
+	static <T> CompletableFuture<T> carry(CompletableFuture<T> loaded, Consumer<Throwable> seen) {
 		if (loaded == null) {
 			return null;
 		}
@@ -27,6 +32,7 @@ final class LoaderFailure extends RuntimeException {
 				return value;
 			}
 			Throwable cause = unwrapCompletion(failure);
+			seen.accept(cause);
 			if (cause instanceof RuntimeException || cause instanceof Error) {
 				throw new CompletionException(cause);
 			}

@@ -1,6 +1,9 @@
 package io.github.saasframework.cache.spring;
 
 import java.lang.reflect.Type;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -99,6 +102,13 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	/** The call whose stale hits reload in the background; none for shared views. */
 	private final @Nullable CachedInvocation invocation;
 
+	/**
+	 * The failures of loaders this cache handed back (weakly held, by identity): Spring
+	 * passes a {@code sync = true} method's failure to the error handler too, which must
+	 * not take a method's own {@code QueryTimeoutException} for a Redis outage.
+	 */
+	private final Map<Throwable, Boolean> loaderFailures = Collections.synchronizedMap(new WeakHashMap<>());
+
 	RedisSpringCache(String name, io.github.saasframework.cache.Cache store, RememberPolicy policy) {
 		// null values are adapted on every read (a null marker may have been written by a
 		// cache that stores nulls); whether a null is stored is the policy's
@@ -183,6 +193,14 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 	/** Whether a read that failed on an outage may be answered by running the method. */
 	boolean failsOpen() {
 		return this.core.config().remember().failOpen();
+	}
+
+	/**
+	 * Whether a failure is one a loader of this cache's {@code retrieve} handed back
+	 * (also in the {@code CompletionException} a future wraps it in).
+	 */
+	boolean isLoaderFailure(Throwable failure) {
+		return this.loaderFailures.containsKey(unwrap(failure));
 	}
 
 	CacheCore core() {
@@ -340,7 +358,7 @@ final class RedisSpringCache extends AbstractValueAdaptingCache {
 		// it
 		return (CompletableFuture<T>) this.core.remembering()
 			.rememberAsync(this.namespace, redisKey, ttlMillis, this.syncPolicy, this.type,
-					() -> LoaderFailure.carry(valueLoader.get()))
+					() -> LoaderFailure.carry(valueLoader.get(), (failure) -> this.loaderFailures.put(failure, true)))
 			.exceptionallyCompose(LoaderFailure::unwrap);
 	}
 

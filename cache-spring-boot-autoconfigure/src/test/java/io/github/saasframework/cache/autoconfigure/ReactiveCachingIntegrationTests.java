@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,8 +34,10 @@ import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.dao.QueryTimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Spring's {@code @Cacheable} on methods returning {@code Mono}, {@code Flux} and
@@ -170,6 +173,29 @@ class ReactiveCachingIntegrationTests {
 	}
 
 	@Test
+	void aSyncMethodsOwnFailureThatLooksLikeAnOutage_reachesTheCallerAfterOneCall_andIsNoFailOpen() {
+		// the method's database timing out (Spring's QueryTimeoutException, as a Redis
+		// timeout is) is not a Redis outage: the method is not run a second time, and
+		// neither the cache nor its error handler count or log it as fail-open
+		runner("reactive-failing").run((context) -> {
+			ReactiveBooks books = context.getBean(ReactiveBooks.class);
+			assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(() -> books.failingSynced(1).block(BOUND))
+				.withMessage("the method's database timed out");
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> books.failingFuture(1).get(BOUND.toSeconds(), TimeUnit.SECONDS))
+				.withCauseInstanceOf(QueryTimeoutException.class);
+			assertThat(books.calls()).hasValue(2);
+			assertThat(context.getBean(MeterRegistry.class)
+				.find("cache.fail.open")
+				.counters()
+				.stream()
+				.mapToDouble((counter) -> counter.count())
+				.sum()).isZero();
+			assertThat(server.command("EXISTS", "reactive-failing:failing:1")).isEqualTo(":0");
+		});
+	}
+
+	@Test
 	void syncLoadsOncePerKeyAcrossTwoApplicationContexts() {
 		ApplicationContextRunner runner = runner("reactive-sync");
 		runner.run((first) -> runner.run((second) -> {
@@ -271,6 +297,18 @@ class ReactiveCachingIntegrationTests {
 		public Flux<Book> syncedShelf(String shelf) {
 			this.calls.incrementAndGet();
 			return Flux.just(new Book(1, shelf + "-1"), new Book(2, shelf + "-2"));
+		}
+
+		@Cacheable(cacheNames = "failing", sync = true)
+		public Mono<Book> failingSynced(long id) {
+			this.calls.incrementAndGet();
+			return Mono.error(new QueryTimeoutException("the method's database timed out"));
+		}
+
+		@Cacheable(cacheNames = "failing-futures", sync = true)
+		public CompletableFuture<Book> failingFuture(long id) {
+			this.calls.incrementAndGet();
+			return CompletableFuture.failedFuture(new QueryTimeoutException("the method's database timed out"));
 		}
 
 		@Cacheable(cacheNames = "slow", sync = true)

@@ -175,6 +175,12 @@ final class AsyncRemembering {
 		/** Whether the key holds an entry that cannot be read as the type. */
 		private volatile boolean unreadable;
 
+		/**
+		 * Whether the loader failed: its failure is the caller's, never a Redis outage to
+		 * answer by running the loader again.
+		 */
+		private volatile boolean loaderFailed;
+
 		Miss(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy, Type type,
 				Supplier<? extends CompletionStage<T>> loader, boolean unreadable) {
 			this.unreadable = unreadable;
@@ -197,15 +203,12 @@ final class AsyncRemembering {
 					return CompletableFuture.completedFuture(result);
 				}
 				Throwable cause = unwrap(failure);
-				if (this.loaded || !AsyncRemembering.this.remembering.canFailOpen(cause)) {
-					if (this.loaded && AsyncRemembering.this.remembering.canFailOpen(cause)) {
-						AsyncRemembering.this.remembering.noteFailOpen(this.namespace, this.key, cause);
-						return CompletableFuture.completedFuture(this.value);
-					}
+				if (this.loaderFailed || !AsyncRemembering.this.remembering.canFailOpen(cause)) {
 					return CompletableFuture.<@Nullable T>failedFuture(cause);
 				}
 				AsyncRemembering.this.remembering.noteFailOpen(this.namespace, this.key, cause);
-				return call(this.namespace, this.key, this.loader);
+				return this.loaded ? CompletableFuture.completedFuture(this.value)
+						: call(this.namespace, this.key, this.loader);
 			}).thenCompose(Function.identity());
 		}
 
@@ -261,7 +264,11 @@ final class AsyncRemembering {
 		}
 
 		private CompletableFuture<@Nullable T> loadAndStore() {
-			return call(this.namespace, this.key, this.loader).thenCompose((loadedValue) -> {
+			return call(this.namespace, this.key, this.loader).whenComplete((loadedValue, failure) -> {
+				if (failure != null) {
+					this.loaderFailed = true;
+				}
+			}).thenCompose((loadedValue) -> {
 				this.value = loadedValue;
 				this.loaded = true;
 				RedisDoor door = AsyncRemembering.this.door;

@@ -565,6 +565,13 @@ public final class Remembering {
 		/** Whether the key holds an entry that cannot be read as the type. */
 		private boolean unreadable;
 
+		/**
+		 * Whether the loader threw: its exception is the caller's, never a Redis outage
+		 * to answer by running the loader again (a loader's own database may throw a
+		 * {@code QueryTimeoutException} too).
+		 */
+		private boolean loaderFailed;
+
 		Miss(KeyNamespace namespace, String key, long ttlMillis, RememberPolicy policy, Type type, Callable<?> loader,
 				boolean unreadable) {
 			this.unreadable = unreadable;
@@ -582,7 +589,7 @@ public final class Remembering {
 				return Remembering.this.settings.distributedSingleFlight() ? loadUnderLease() : loadLocally();
 			}
 			catch (DataAccessException ex) {
-				if (!canFailOpen(ex)) {
+				if (this.loaderFailed || !canFailOpen(ex)) {
 					throw ex;
 				}
 				noteFailOpen(this.namespace, this.key, ex);
@@ -642,7 +649,13 @@ public final class Remembering {
 		}
 
 		private @Nullable Object loadAndStore() {
-			this.value = callLoader(this.namespace.metricsPrefix(), this.key, this.loader);
+			try {
+				this.value = callLoader(this.namespace.metricsPrefix(), this.key, this.loader);
+			}
+			catch (RuntimeException | Error ex) {
+				this.loaderFailed = true;
+				throw ex;
+			}
 			this.loaded = true;
 			if (!store(this.namespace, this.key, this.raw, this.ttlMillis, this.policy, this.value)
 					&& this.unreadable) {
