@@ -43,9 +43,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * records each one's latency from its scheduled start.
  * <p>
  * Each repetition reloads the keys before every contender, and the contenders take turns
- * in a rotating order. Results are written in JMH's JSON format (mode {@code ss}, scores
- * in ms, the error is the standard deviation of the repetitions) so that
- * {@link BenchmarkReport} reads them like the JMH results.
+ * in a rotating order; both JVMs collect their garbage before every timed deletion.
+ * Results are written in JMH's JSON format (mode {@code ss}, scores in ms, the error is
+ * the standard deviation of the repetitions) so that {@link BenchmarkReport} reads them
+ * like the JMH results.
  */
 public final class DeleteByPatternHarness {
 
@@ -211,6 +212,9 @@ public final class DeleteByPatternHarness {
 	private double[] measure(StatefulRedisConnection<String, String> connection, Probe probe, Deletion deletion)
 			throws Exception {
 		RedisCommands<String, String> sync = connection.sync();
+		// the garbage of loading the keys is not the deletion's: collected before every
+		// contender's run rather than during it
+		System.gc();
 		sync.configSet("latency-monitor-threshold", "1");
 		sync.dispatch(Latency.LATENCY, new IntegerOutput<>(StringCodec.UTF8),
 				new CommandArgs<>(StringCodec.UTF8).add("RESET"));

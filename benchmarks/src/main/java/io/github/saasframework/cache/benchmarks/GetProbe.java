@@ -19,7 +19,8 @@ import io.lettuce.core.api.sync.RedisCommands;
  * Reads commands on standard input: {@code start} begins sending one {@code GET} every
  * millisecond, measuring each from its scheduled start (so a GET stuck behind a long
  * command counts for every GET a client would have sent meanwhile: no coordinated
- * omission); {@code stop} ends the loop and prints {@code <p99 ms> <max ms> <count>};
+ * omission; the probe collects its garbage before it starts, so that its own pauses do
+ * not count); {@code stop} ends the loop and prints {@code <p99 ms> <max ms> <count>};
  * {@code quit} exits. Arguments: the port and the key to read.
  */
 public final class GetProbe {
@@ -51,6 +52,9 @@ public final class GetProbe {
 				if (!line.equals("start")) {
 					continue;
 				}
+				// a collection now rather than during the window: the probe's own pauses
+				// are not Redis latency
+				System.gc();
 				Loop loop = new Loop(commands, key, latencies);
 				Thread thread = new Thread(loop, "get-probe");
 				thread.start();
