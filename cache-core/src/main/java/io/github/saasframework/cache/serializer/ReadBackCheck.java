@@ -1,5 +1,6 @@
 package io.github.saasframework.cache.serializer;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
 import java.util.HashSet;
@@ -23,6 +24,7 @@ import tools.jackson.databind.deser.ValueInstantiator;
 import tools.jackson.databind.deser.bean.BeanDeserializerBase;
 import tools.jackson.databind.deser.AbstractDeserializer;
 import tools.jackson.databind.deser.std.DelegatingDeserializer;
+import tools.jackson.databind.introspect.AnnotatedMethod;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.ser.BeanPropertyWriter;
 import tools.jackson.databind.ser.PropertyWriter;
@@ -33,11 +35,12 @@ import org.springframework.util.ClassUtils;
 /**
  * Answers, without a value and once per type, whether what {@link JsonCacheSerializer}
  * writes reads back: for a declared type, whether Jackson can create values of it (and of
- * every type inside it) from JSON and reads every property it writes; for a value's class
- * under a declared type, also whether reading gives a value of that class rather than of
- * another one (a subclass read as its declared superclass, a {@code Long} declared as
- * {@code Object} read as an {@code Integer}). Answers are cached per type; the mapper's
- * own deserializer and serializer caches make the first answer cheap too.
+ * every type inside it) from JSON and reads every property it writes (a getter computed
+ * from what reads back excepted); for a value's class under a declared type, also whether
+ * reading gives a value of that class rather than of another one (a subclass read as its
+ * declared superclass, a {@code Long} declared as {@code Object} read as an
+ * {@code Integer}). Answers are cached per type; the mapper's own deserializer and
+ * serializer caches make the first answer cheap too.
  */
 final class ReadBackCheck {
 
@@ -212,12 +215,38 @@ final class ReadBackCheck {
 					continue;
 				}
 				String name = writer.getName();
-				if (!bean.hasAnySetter() && !readable.contains(name.toLowerCase(Locale.ROOT))) {
+				if (!bean.hasAnySetter() && !readable.contains(name.toLowerCase(Locale.ROOT))
+						&& !computed(writer, written, readable)) {
 					return "property '" + name + "' of " + name(type) + " is written but cannot be read back (no"
 							+ " setter, field or constructor parameter takes it)";
 				}
 			}
 			return properties(bean);
+		}
+
+		/**
+		 * Whether a property that nothing reads back is only computed from what does: a
+		 * getter (such as a JPA entity's {@code isNew()} or a {@code getFullName()}) of a
+		 * class every instance field of which reads back. Reading skips it (unknown
+		 * properties are skipped) and the getter computes it again from the state that
+		 * was read, so nothing is lost; a getter that exposes a field nothing reads back
+		 * still is a loss.
+		 */
+		private static boolean computed(PropertyWriter writer, Class<?> type, Set<String> readable) {
+			if (!(writer.getMember() instanceof AnnotatedMethod)) {
+				return false;
+			}
+			for (Class<?> declaring = type; declaring != null
+					&& declaring != Object.class; declaring = declaring.getSuperclass()) {
+				for (Field field : declaring.getDeclaredFields()) {
+					int modifiers = field.getModifiers();
+					if (!Modifier.isStatic(modifiers) && !Modifier.isTransient(modifiers) && !field.isSynthetic()
+							&& !readable.contains(field.getName().toLowerCase(Locale.ROOT))) {
+						return false;
+					}
+				}
+			}
+			return true;
 		}
 
 		private @Nullable String properties(BeanDeserializerBase bean) {

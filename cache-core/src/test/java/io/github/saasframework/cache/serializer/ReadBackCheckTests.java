@@ -24,6 +24,7 @@ import org.springframework.data.geo.Distance;
 import org.springframework.data.geo.GeoPage;
 import org.springframework.data.geo.GeoResults;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
@@ -75,6 +76,74 @@ class ReadBackCheckTests {
 
 		public int getTotal() {
 			return this.parts.stream().mapToInt(Integer::intValue).sum();
+		}
+
+	}
+
+	/**
+	 * Written with {@code code}, which only a getter gives: the field behind it
+	 * ({@code secret}) reads back from nothing.
+	 */
+	public static class Hidden {
+
+		private String secret = "";
+
+		public String getCode() {
+			return this.secret;
+		}
+
+		public void setLabel(String label) {
+		}
+
+		public String getLabel() {
+			return "";
+		}
+
+	}
+
+	/** Shaped like Spring PetClinic's entities: derived getters over readable state. */
+	public static class BaseEntity {
+
+		private Integer id;
+
+		public Integer getId() {
+			return this.id;
+		}
+
+		public void setId(Integer id) {
+			this.id = id;
+		}
+
+		public boolean isNew() {
+			return this.id == null;
+		}
+
+	}
+
+	public static class Vet extends BaseEntity {
+
+		private String lastName;
+
+		private Set<String> specialties = new java.util.HashSet<>();
+
+		public String getLastName() {
+			return this.lastName;
+		}
+
+		public void setLastName(String lastName) {
+			this.lastName = lastName;
+		}
+
+		public List<String> getSpecialties() {
+			return this.specialties.stream().sorted().toList();
+		}
+
+		public int getNrOfSpecialties() {
+			return this.specialties.size();
+		}
+
+		public void addSpecialty(String specialty) {
+			this.specialties.add(specialty);
 		}
 
 	}
@@ -145,9 +214,46 @@ class ReadBackCheckTests {
 			.isThrownBy(() -> this.json.checkReadable(Point.class))
 			.withMessageContaining("no constructor or factory method");
 		assertThatExceptionOfType(CacheSerializationException.class)
-			.isThrownBy(() -> this.json.checkReadable(Computed.class))
-			.withMessageContaining("property 'total'")
+			.isThrownBy(() -> this.json.checkReadable(Hidden.class))
+			.withMessageContaining("property 'code'")
 			.withMessageContaining("written but cannot be read back");
+		assertThatExceptionOfType(CacheSerializationException.class)
+			.isThrownBy(() -> this.json.checkReadable(type(new ParameterizedTypeReference<List<Hidden>>() {
+			})))
+			.withMessageContaining("property 'code'");
+	}
+
+	@Test
+	void checkReadable_gettersComputedFromWhatReadsBack_pass_andTheValuesReadBack() {
+		Vet vet = new Vet();
+		vet.setId(3);
+		vet.setLastName("Douglas");
+		vet.addSpecialty("surgery");
+		vet.addSpecialty("dentistry");
+		Type vets = type(new ParameterizedTypeReference<java.util.Collection<Vet>>() {
+		});
+		assertThatNoException().isThrownBy(() -> {
+			this.json.checkReadable(Computed.class);
+			this.json.checkReadable(vets);
+			this.json.checkReadable(type(new ParameterizedTypeReference<Page<Vet>>() {
+			}));
+			this.json.checkReadsBack(List.of(vet), vets);
+		});
+		byte[] bytes = this.json.serialize(List.of(vet));
+		assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).contains("\"new\":false")
+			.contains("\"nrOfSpecialties\":2");
+		@SuppressWarnings("unchecked")
+		List<Vet> read = (List<Vet>) this.json.deserialize(bytes, vets);
+		assertThat(read).singleElement().satisfies((back) -> {
+			assertThat(back.getId()).isEqualTo(3);
+			assertThat(back.getLastName()).isEqualTo("Douglas");
+			assertThat(back.getSpecialties()).containsExactly("dentistry", "surgery");
+			assertThat(back.isNew()).isFalse();
+		});
+		Computed computed = new Computed();
+		computed.setParts(List.of(1, 2));
+		Computed back = (Computed) this.json.deserialize(this.json.serialize(computed), Computed.class);
+		assertThat(back.getTotal()).isEqualTo(3);
 	}
 
 	@Test
