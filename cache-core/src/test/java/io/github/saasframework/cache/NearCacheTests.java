@@ -245,10 +245,15 @@ class NearCacheTests {
 		cache.set("a", "1");
 		cache.set("b", "2");
 		cache.set("c", "3");
-		this.server.command("SCRIPT", "FLUSH");
-		// a read alone on the connection is passed by none: kept as usual
-		assertThat(cache.get("a", String.class)).contains("1");
-		assertThat(cache.heldInMemory("a")).isTrue();
+		// a read alone on the connection is passed by none: kept as usual (the
+		// invalidation of this test's own write of "a" can arrive after that read began,
+		// and then the read is rightly not kept, as docs/near-cache.md says: then the
+		// script is flushed and "a" read again, bounded; CI saw it once)
+		Awaitility.await().atMost(VISIBLE_WITHIN).pollInterval(Duration.ofMillis(5)).until(() -> {
+			this.server.command("SCRIPT", "FLUSH");
+			assertThat(cache.get("a", String.class)).contains("1");
+			return cache.heldInMemory("a");
+		});
 		this.server.command("SCRIPT", "FLUSH");
 		CompletableFuture<Optional<String>> b;
 		CompletableFuture<Optional<String>> c;
