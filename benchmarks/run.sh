@@ -4,9 +4,9 @@
 #
 #   benchmarks/run.sh [--quick] [more BenchmarkMain options, e.g. --include 'LockBenchmark.*' --prof-gc]
 #
-# --quick: 12 to 14 minutes on 2 cores (14 min 6 s measured with other builds running; near-cache
-# benchmarks and CoherenceLagHarness included;
-# --no-coherence skips the harness). Without options: the full run of the README (52 min 39 s
+# --quick: 17 to 18 minutes on 2 cores (since the longer 8-thread warm-up and the async, reactive
+# and Mono rows; 12 to 14 before), near-cache benchmarks and CoherenceLagHarness included
+# (--no-coherence skips the harness). Without options: the full run of the README (51 to 53 min
 # measured with the longer 8-thread warm-up), which also writes the chart docs/benchmarks.svg.
 # Prints the raw scores, one "ratio <name> <value> ± <error>" line per comparison, the p99 GET
 # latencies during pattern deletion and the target checks. Results, summary.md and the chart of
