@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.github.saasframework.cache.reactive.ReactiveCache;
 import io.github.saasframework.cache.testsupport.RedisServerExtension;
 import io.github.saasframework.cache.testsupport.RedisServerProcess;
 import io.github.saasframework.cache.testsupport.RedisTemplates;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 
@@ -39,8 +42,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * metrics and single-flight as the blocking API, on root and {@code withPrefix} caches,
  * with and without the near cache; while the server is frozen ({@code SIGSTOP}) every
  * method returns at once and its future fails with the exception type the blocking method
- * throws ({@code remember} fails open); after {@code SIGCONT} it works again. The loaders
- * never run on Lettuce's threads.
+ * throws ({@code remember} fails open); after {@code SIGCONT} it works again. The first
+ * calls of a cache whose connection is not open yet return at once too. The loaders never
+ * run on Lettuce's threads.
  */
 class AsyncCacheTests {
 
@@ -355,6 +359,44 @@ class AsyncCacheTests {
 			.get(BOUND_SECONDS, TimeUnit.SECONDS)).isEqualTo("stored");
 		assertThat(cache.get("r2", String.class)).contains("stored");
 		cache.flushPrefix();
+	}
+
+	@Test
+	void firstCommands_serverFrozen_returnAtOnce_theConnectionOpensOffTheCallersThread() throws Exception {
+		RedisCache writer = cache(CacheConfig.builder().keyPrefix("async-first"));
+		writer.set("k", new Pet("Rex", 3));
+		// a factory whose connection no one opened yet (the shared test factories open
+		// theirs when made), with a command timeout the freeze below stays inside
+		LettuceConnectionFactory unopened = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(server.host(), server.port()),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(BOUND_SECONDS)).build());
+		unopened.afterPropertiesSet();
+		unopened.start();
+		try (RedisCache cache = RedisCache.create(unopened, CacheConfig.builder().keyPrefix("async-first").build())) {
+			CompletableFuture<Optional<Pet>> get;
+			CompletableFuture<Void> set;
+			CompletableFuture<Pet> reactiveGet;
+			signal("-STOP");
+			try {
+				// Redis cannot answer the connection's handshake: a call that opened the
+				// connection on this thread would return only after the connect timeout,
+				// its future failed
+				get = notDone(cache.async().get("k", Pet.class));
+				set = notDone(cache.async().set("other", new Pet("Tom", 1)));
+				reactiveGet = notDone(ReactiveCache.of(cache).get("k", Pet.class).toFuture());
+			}
+			finally {
+				signal("-CONT");
+			}
+			assertThat(get.get(BOUND_SECONDS, TimeUnit.SECONDS)).contains(new Pet("Rex", 3));
+			assertThat(reactiveGet.get(BOUND_SECONDS, TimeUnit.SECONDS)).isEqualTo(new Pet("Rex", 3));
+			set.get(BOUND_SECONDS, TimeUnit.SECONDS);
+			assertThat(writer.get("other", Pet.class)).contains(new Pet("Tom", 1));
+		}
+		finally {
+			unopened.destroy();
+			writer.flushPrefix();
+		}
 	}
 
 	@Test

@@ -51,7 +51,8 @@ import org.springframework.data.redis.core.RedisCallback;
  * <p>
  * The commands go to the connection factory's shared native connection (Spring Boot's
  * default), looked up once and kept; a factory that does not share one lends the door a
- * connection of its own for as long as the door is open. On a Redis Cluster the
+ * connection of its own for as long as the door is open. The connection opens on a thread
+ * of its own, so that sending a command never waits for it. On a Redis Cluster the
  * connection routes each command by its key's slot and splits multi-key commands
  * ({@code MGET}, {@code UNLINK}, {@code EXISTS}) by slot. When the factory resets or
  * stops, it closes the shared connection: a command the closed connection refused before
