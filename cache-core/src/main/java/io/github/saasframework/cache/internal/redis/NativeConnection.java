@@ -114,21 +114,23 @@ final class NativeConnection {
 
 	/** One attempt to open the connection, on {@link #OPENER}. */
 	private void open(@Nullable Shared stale, CompletableFuture<Shared> attempt) {
-		Shared renewed;
+		Shared renewed = null;
+		Throwable failure = null;
 		try {
 			renewed = renew(stale);
 		}
 		catch (Throwable ex) {
-			synchronized (this) {
-				this.opening = null;
-			}
-			attempt.completeExceptionally(ex);
-			return;
+			failure = ex;
 		}
 		synchronized (this) {
 			this.opening = null;
 		}
-		attempt.complete(renewed);
+		if (failure != null) {
+			attempt.completeExceptionally(failure);
+		}
+		else {
+			attempt.complete(renewed);
+		}
 	}
 
 	/**
@@ -161,28 +163,24 @@ final class NativeConnection {
 
 	/** The factory's native connection, or one borrowed from it. */
 	private Object open() {
-		synchronized (this.borrowing) {
-			return openBorrowing();
-		}
-	}
-
-	private Object openBorrowing() {
 		if (this.factory.getShareNativeConnection()) {
 			try (RedisConnection connection = this.factory.getConnection()) {
 				return connection.getNativeConnection();
 			}
 		}
-		if (this.closed) {
-			throw new IllegalStateException("The cache is closed: it no longer holds a connection of its own");
+		synchronized (this.borrowing) {
+			if (this.closed) {
+				throw new IllegalStateException("The cache is closed: it no longer holds a connection of its own");
+			}
+			RedisConnection previous = this.borrowed;
+			RedisConnection own = this.factory.getConnection();
+			Object nativeConnection = own.getNativeConnection();
+			this.borrowed = own;
+			if (previous != null) {
+				previous.close();
+			}
+			return nativeConnection;
 		}
-		RedisConnection previous = this.borrowed;
-		RedisConnection own = this.factory.getConnection();
-		Object nativeConnection = own.getNativeConnection();
-		this.borrowed = own;
-		if (previous != null) {
-			previous.close();
-		}
-		return nativeConnection;
 	}
 
 	private static boolean closedDuringHandshake(Throwable failure) {
