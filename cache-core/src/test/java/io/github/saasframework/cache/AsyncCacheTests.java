@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -392,6 +393,48 @@ class AsyncCacheTests {
 			assertThat(reactiveGet.get(BOUND_SECONDS, TimeUnit.SECONDS)).isEqualTo(new Pet("Rex", 3));
 			set.get(BOUND_SECONDS, TimeUnit.SECONDS);
 			assertThat(writer.get("other", Pet.class)).contains(new Pet("Tom", 1));
+		}
+		finally {
+			unopened.destroy();
+			writer.flushPrefix();
+		}
+	}
+
+	@Test
+	void firstCommands_serverFrozenPastTheCommandTimeout_failWithinAboutTheCommandTimeout_notTheConnectTimeout()
+			throws Exception {
+		RedisCache writer = cache(CacheConfig.builder().keyPrefix("async-first-timeout"));
+		writer.set("k", new Pet("Rex", 3));
+		// connect timeout 10 s (Lettuce's default), command timeout 500 ms: the server
+		// accepts the connection but does not answer its handshake, which Lettuce bounds
+		// by the command timeout, so calls waiting for it fail about as soon as a call on
+		// an open connection would
+		LettuceConnectionFactory unopened = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(server.host(), server.port()),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build());
+		unopened.afterPropertiesSet();
+		unopened.start();
+		try (RedisCache cache = RedisCache.create(unopened,
+				CacheConfig.builder().keyPrefix("async-first-timeout").build())) {
+			signal("-STOP");
+			try {
+				CompletableFuture<Optional<Pet>> get = notDone(cache.async().get("k", Pet.class));
+				CompletableFuture<Pet> reactiveGet = notDone(ReactiveCache.of(cache).get("k", Pet.class).toFuture());
+				// a wait well under the connect timeout
+				assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> get.get(5, TimeUnit.SECONDS))
+					.withCauseInstanceOf(DataAccessException.class);
+				assertThatExceptionOfType(ExecutionException.class)
+					.isThrownBy(() -> reactiveGet.get(5, TimeUnit.SECONDS))
+					.withCauseInstanceOf(DataAccessException.class);
+			}
+			finally {
+				signal("-CONT");
+			}
+			// the attempt goes on and the next call finds the connection open
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(BOUND_SECONDS))
+				.untilAsserted(() -> assertThat(cache.async().get("k", Pet.class).get(BOUND_SECONDS, TimeUnit.SECONDS))
+					.contains(new Pet("Rex", 3)));
 		}
 		finally {
 			unopened.destroy();
