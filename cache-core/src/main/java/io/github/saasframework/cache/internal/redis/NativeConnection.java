@@ -375,11 +375,14 @@ final class NativeConnection {
 
 		@Override
 		public boolean cancel(boolean mayInterruptIfRunning) {
+			// cancelled first, then the sent command read: accept() sets the sent command
+			// first, then reads whether this was cancelled, so one of the two cancels it
+			boolean cancelled = super.cancel(mayInterruptIfRunning);
 			CompletableFuture<T> sending = this.sent;
 			if (sending != null) {
 				sending.cancel(mayInterruptIfRunning);
 			}
-			return super.cancel(mayInterruptIfRunning);
+			return cancelled;
 		}
 
 	}
