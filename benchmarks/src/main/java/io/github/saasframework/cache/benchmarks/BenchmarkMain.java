@@ -45,14 +45,15 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * <p>
  * Options: {@code --quick} (1 fork, 4 × 2 s warm-up, 5 × 1 s measurement, 2 deletion
  * runs; full: 2 rounds of 1 fork per benchmark, the second round in the reverse order, 5
- * × 2 s (12 × 2 s for a benchmark of several threads), 8 × 1 s, 5 runs: on 2 cores the
- * JIT needs the long warm-up, and many short iterations give narrower confidence
- * intervals than few long ones), {@code --smoke} (1 s per iteration, 1 deletion run:
- * checks that everything runs, numbers mean nothing), {@code --include REGEX} (JMH
- * benchmarks to run; {@code none} for none), {@code --no-delete}, {@code --no-handoff},
- * {@code --no-stampede}, {@code --no-refresh}, {@code --no-coherence} (skip that
- * harness), {@code --prof-gc} (adds JMH's GC profiler), {@code --results DIR} (default
- * {@code benchmarks/target/results}), {@code --svg FILE}, {@code --markdown FILE}.
+ * × 2 s (12 × 2 s for a benchmark of several threads or several requests in flight), 8 ×
+ * 1 s, 5 runs: on 2 cores the JIT needs the long warm-up, and many short iterations give
+ * narrower confidence intervals than few long ones), {@code --smoke} (1 s per iteration,
+ * 1 deletion run: checks that everything runs, numbers mean nothing),
+ * {@code --include REGEX} (JMH benchmarks to run; {@code none} for none),
+ * {@code --no-delete}, {@code --no-handoff}, {@code --no-stampede}, {@code --no-refresh},
+ * {@code --no-coherence} (skip that harness), {@code --prof-gc} (adds JMH's GC profiler),
+ * {@code --results DIR} (default {@code benchmarks/target/results}), {@code --svg FILE},
+ * {@code --markdown FILE}.
  * <p>
  * {@link NearCacheBenchmark} runs with the same settings as the others: with 3 × 1 s of
  * warm-up its near-cache hits were still getting faster during the measured iterations on
@@ -61,8 +62,11 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 public final class BenchmarkMain {
 
-	/** Warm-up iterations (2 s) of a benchmark of several threads in a full run. */
-	private static final int MANY_THREADS_WARMUP_ITERATIONS = 12;
+	/**
+	 * Warm-up iterations (2 s) in a full run of a benchmark of several threads or of
+	 * several requests in flight per call.
+	 */
+	private static final int BUSY_WARMUP_ITERATIONS = 12;
 
 	private BenchmarkMain() {
 	}
@@ -193,13 +197,15 @@ public final class BenchmarkMain {
 			settings.addProfiler(GCProfiler.class);
 		}
 		Options common = settings.build();
-		// A longer warm-up at several threads in a full run: there each benchmark on
-		// Redis (ours, raw Lettuce's and Spring's cache alike) stepped up once, from
-		// about 25 000 to 45 000 ops/s, 10 to 18 s into its fork, and where in the
-		// measured iterations the step fell decided the ratios.
-		Options manyThreads = (quick || smoke) ? common
-				: new OptionsBuilder().parent(common).warmupIterations(MANY_THREADS_WARMUP_ITERATIONS).build();
-		Map<String, Integer> methods = benchmarkMethods(include);
+		// A longer warm-up in a full run for a benchmark that keeps Lettuce's I/O thread
+		// busy (several threads, or many requests in flight from one): there each
+		// benchmark on Redis (ours, raw Lettuce's and Spring's cache alike) stepped up
+		// once, from about 25 000 to 45 000 ops/s at 8 threads, 10 to 18 s into its fork,
+		// when the JIT compiled Netty's event loop, and where in the measured iterations
+		// the step fell decided the ratios.
+		Options busy = (quick || smoke) ? common
+				: new OptionsBuilder().parent(common).warmupIterations(BUSY_WARMUP_ITERATIONS).build();
+		Map<String, Boolean> methods = benchmarkMethods(include);
 		Map<String, List<RunResult>> byBenchmark = new LinkedHashMap<>();
 		for (int round = 0; round < rounds; round++) {
 			List<String> order = new ArrayList<>(methods.keySet());
@@ -207,7 +213,7 @@ public final class BenchmarkMain {
 				Collections.reverse(order);
 			}
 			for (String method : order) {
-				Options parent = (methods.get(method) > 1) ? manyThreads : common;
+				Options parent = methods.get(method) ? busy : common;
 				Options one = new OptionsBuilder().parent(parent).include("^" + Pattern.quote(method) + "$").build();
 				for (RunResult result : new Runner(one).run()) {
 					byBenchmark.computeIfAbsent(key(result.getParams()), (k) -> new ArrayList<>()).add(result);
@@ -225,18 +231,20 @@ public final class BenchmarkMain {
 	}
 
 	/**
-	 * The benchmark methods that {@code include} selects, in JMH's order, each with its
-	 * number of threads. Each runs in JMH runs of its own, one fork each, so that a full
+	 * The benchmark methods that {@code include} selects, in JMH's order, each with
+	 * whether it keeps Lettuce's I/O thread busy (several threads, or several requests in
+	 * flight per call). Each runs in JMH runs of its own, one fork each, so that a full
 	 * run can measure them round by round, the second round in the reverse order:
 	 * measured one after the other (JMH runs a benchmark's forks back to back), a
 	 * contender that ran while the shared host was busier lost to one that ran minutes
 	 * later, by more than the targets' margins.
 	 */
-	private static Map<String, Integer> benchmarkMethods(String include) {
+	private static Map<String, Boolean> benchmarkMethods(String include) {
 		OutputFormat silent = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
-		Map<String, Integer> methods = new LinkedHashMap<>();
+		Map<String, Boolean> methods = new LinkedHashMap<>();
 		for (BenchmarkListEntry entry : BenchmarkList.defaultList().find(silent, List.of(include), List.of())) {
-			methods.merge(entry.getUsername(), entry.getThreads().orElse(1), Math::max);
+			boolean busy = entry.getThreads().orElse(1) > 1 || entry.getOperationsPerInvocation().orElse(1) > 1;
+			methods.merge(entry.getUsername(), busy, Boolean::logicalOr);
 		}
 		return methods;
 	}
