@@ -7,7 +7,8 @@
 # --quick: 17 to 18 minutes on 2 cores (since the longer 8-thread warm-up and the async, reactive
 # and Mono rows; 12 to 14 before), near-cache benchmarks and CoherenceLagHarness included
 # (--no-coherence skips the harness). Without options: the full run of the README (51 to 53 min
-# measured with the longer 8-thread warm-up), which also writes the chart docs/benchmarks.svg.
+# measured with the longer 8-thread warm-up, 56 to 57 since the async and reactive rows have it
+# too), which also writes the chart docs/benchmarks.svg.
 # Prints the raw scores, one "ratio <name> <value> ± <error>" line per comparison, the p99 GET
 # latencies during pattern deletion and the target checks. Results, summary.md and the chart of
 # every run: benchmarks/target/results (or --results DIR).
