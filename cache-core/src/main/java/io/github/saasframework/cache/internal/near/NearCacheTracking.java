@@ -329,6 +329,12 @@ abstract class NearCacheTracking implements AutoCloseable {
 		 */
 		private final AtomicLong reading = new AtomicLong();
 
+		/**
+		 * Held while a read's placeholder is put and the read handed to Lettuce, so that
+		 * the reads of a key leave in the order of their placeholders.
+		 */
+		private final Object sendOrder = new Object();
+
 		Node(StatefulRedisConnection<byte[], byte[]> connection, String name) {
 			this.connection = connection;
 			this.name = name;
@@ -336,6 +342,15 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 		boolean isUp() {
 			return this.up;
+		}
+
+		/**
+		 * The lock to hold while a read is reserved in memory and sent through this
+		 * connection (see {@code NearCachedStore}).
+		 * @return the lock
+		 */
+		Object sendOrder() {
+			return this.sendOrder;
 		}
 
 		/** How long a read through this connection may take (its command timeout). */

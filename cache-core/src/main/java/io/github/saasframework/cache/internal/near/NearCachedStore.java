@@ -236,7 +236,30 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 		// connection, maybe before tracking is on there
 		long current = this.memory.epoch();
 		long epoch = node.isUp() ? current : Long.MIN_VALUE;
-		Object reserved = this.memory.reserve(redisKey);
+		// the placeholder is put and the read handed to Lettuce under the node's send
+		// lock, so the reads of a key leave in the order their placeholders were put:
+		// else a placeholder invalidated before its read left (its caller descheduled in
+		// between) lets another caller put a new one and send a read that overtakes the
+		// first on the wire; that one is kept, the overtaken one is answered later with a
+		// newer value, and its caller could read the older from memory until the write's
+		// invalidation arrives (Redis 6.2 sends it after the replies of its event-loop
+		// cycle)
+		Object reserved;
+		CompletableFuture<@Nullable StoredEntry> reply = null;
+		RuntimeException notSent = null;
+		long sentAt = 0;
+		synchronized (node.sendOrder()) {
+			reserved = this.memory.reserve(redisKey);
+			if (reserved instanceof NearCache.Owned) {
+				sentAt = System.nanoTime();
+				try {
+					reply = node.read(raw);
+				}
+				catch (RuntimeException ex) {
+					notSent = ex;
+				}
+			}
+		}
 		if (reserved instanceof NearEntry entry) {
 			return CompletableFuture.completedFuture(entry.stored());
 		}
@@ -244,20 +267,27 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 			return other.shared();
 		}
 		NearCache.Placeholder placeholder = ((NearCache.Owned) reserved).placeholder();
+		if (reply == null) {
+			// Lettuce refused the command (a closed connection): the callers that share
+			// the placeholder fail with it, and the key is not left reserved
+			RuntimeException failure = Objects.requireNonNull(notSent);
+			this.memory.finish(redisKey, placeholder, null, failure, sentAt, epoch);
+			return CompletableFuture.failedFuture(failure);
+		}
 		CompletableFuture<@Nullable StoredEntry> result = new CompletableFuture<>();
-		long sentAt = System.nanoTime();
-		node.read(raw).whenComplete((entry, failure) -> {
+		long sent = sentAt;
+		reply.whenComplete((entry, failure) -> {
 			Throwable cause = unwrap(failure);
 			if (cause instanceof NearCacheTracking.NotServedHere) {
 				// the slot moved and the tracked node does not serve it: read it where it
 				// is, without keeping it
 				viaDoor(redisKey, raw).whenComplete((moved, again) -> {
-					this.memory.finish(redisKey, placeholder, moved, again, sentAt, Long.MIN_VALUE);
+					this.memory.finish(redisKey, placeholder, moved, again, sent, Long.MIN_VALUE);
 					complete(result, moved, again);
 				});
 				return;
 			}
-			this.memory.finish(redisKey, placeholder, entry, cause, sentAt, epoch);
+			this.memory.finish(redisKey, placeholder, entry, cause, sent, epoch);
 			complete(result, entry, cause);
 		});
 		return result;
