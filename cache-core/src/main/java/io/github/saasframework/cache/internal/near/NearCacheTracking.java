@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -333,7 +334,7 @@ abstract class NearCacheTracking implements AutoCloseable {
 		 * Held while a read's placeholder is put and the read handed to Lettuce, so that
 		 * the reads of a key leave in the order of their placeholders.
 		 */
-		private final Object sendOrder = new Object();
+		private final ReentrantLock sendOrder = new ReentrantLock();
 
 		Node(StatefulRedisConnection<byte[], byte[]> connection, String name) {
 			this.connection = connection;
@@ -349,7 +350,7 @@ abstract class NearCacheTracking implements AutoCloseable {
 		 * connection (see {@code NearCachedStore}).
 		 * @return the lock
 		 */
-		Object sendOrder() {
+		ReentrantLock sendOrder() {
 			return this.sendOrder;
 		}
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.saasframework.cache.CacheMetricsRecorder;
 import io.github.saasframework.cache.CacheObserver;
@@ -17,6 +18,7 @@ import io.github.saasframework.cache.internal.ValueCodec;
 import io.github.saasframework.cache.internal.redis.RedisDoor;
 import io.github.saasframework.cache.internal.redis.StoredEntry;
 import io.github.saasframework.cache.internal.store.ValueStore;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -244,11 +246,18 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 		// newer value, and its caller could read the older from memory until the write's
 		// invalidation arrives (Redis 6.2 sends it after the replies of its event-loop
 		// cycle)
+		ReentrantLock sendOrder = node.sendOrder();
+		if (!lockToSend(sendOrder)) {
+			// a Netty thread (a continuation run where a reply completed) while another
+			// caller holds the lock: that caller may wait for this very thread inside
+			// Lettuce (a reconnect replaying its queue), so read through the door
+			return viaDoor(redisKey, raw);
+		}
 		Object reserved;
 		CompletableFuture<@Nullable StoredEntry> reply = null;
 		RuntimeException notSent = null;
 		long sentAt = 0;
-		synchronized (node.sendOrder()) {
+		try {
 			reserved = this.memory.reserve(redisKey);
 			if (reserved instanceof NearCache.Owned) {
 				sentAt = System.nanoTime();
@@ -259,6 +268,9 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 					notSent = ex;
 				}
 			}
+		}
+		finally {
+			sendOrder.unlock();
 		}
 		if (reserved instanceof NearEntry entry) {
 			return CompletableFuture.completedFuture(entry.stored());
@@ -291,6 +303,19 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 			complete(result, entry, cause);
 		});
 		return result;
+	}
+
+	/**
+	 * Takes the send lock: waits for it on an application thread, only tries on a Netty
+	 * thread (Lettuce's I/O and computation threads), which must never wait for a caller
+	 * that may itself wait for a Netty thread inside Lettuce.
+	 */
+	private static boolean lockToSend(ReentrantLock sendOrder) {
+		if (Thread.currentThread() instanceof FastThreadLocalThread) {
+			return sendOrder.tryLock();
+		}
+		sendOrder.lock();
+		return true;
 	}
 
 	private static void complete(CompletableFuture<@Nullable StoredEntry> result, @Nullable StoredEntry entry,
