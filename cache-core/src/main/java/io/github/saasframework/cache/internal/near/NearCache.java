@@ -68,6 +68,14 @@ final class NearCache implements TrackingListener, WriteListener {
 		return (this.entries.getIfPresent(redisKey) instanceof NearEntry entry) ? entry : null;
 	}
 
+	/**
+	 * What memory holds for a key now, without reserving it.
+	 * @return a {@link NearEntry}, another caller's {@link Placeholder}, or {@code null}
+	 */
+	@Nullable Object held(String redisKey) {
+		return this.entries.asMap().get(redisKey);
+	}
+
 	/** The current epoch, taken before a read that may be kept. */
 	long epoch() {
 		return this.epoch.get();

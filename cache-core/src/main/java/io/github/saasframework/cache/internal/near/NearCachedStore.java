@@ -246,6 +246,15 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 		// newer value, and its caller could read the older from memory until the write's
 		// invalidation arrives (Redis 6.2 sends it after the replies of its event-loop
 		// cycle)
+		// another caller's read of the key on its way (every caller missed memory after a
+		// write): shared without the lock
+		Object held = this.memory.held(redisKey);
+		if (held instanceof NearCache.Placeholder other) {
+			return other.shared();
+		}
+		if (held instanceof NearEntry entry) {
+			return CompletableFuture.completedFuture(entry.stored());
+		}
 		ReentrantLock sendOrder = node.sendOrder();
 		if (!lockToSend(sendOrder)) {
 			// a Netty thread (a continuation run where a reply completed) while another
