@@ -26,9 +26,11 @@ import org.jspecify.annotations.Nullable;
  * flight: a concurrent miss of the key shares the placeholder's future (Redis sends
  * broadcast invalidations at the end of its event-loop cycle, after that cycle's replies,
  * so a second read could otherwise return a newer value than the first keeps, and its
- * caller would then read the older one from memory). A lost tracking connection bumps the
- * epoch and empties the map before anything else is served, and nothing is kept from
- * reads that began in an older epoch.
+ * caller would then read the older one from memory); for the same reason
+ * {@link NearCachedStore} puts a placeholder and sends its read under one lock per
+ * tracking connection, so that the reads of a key leave in the order of their
+ * placeholders. A lost tracking connection bumps the epoch and empties the map before
+ * anything else is served, and nothing is kept from reads that began in an older epoch.
  * <p>
  * An entry never outlives its Redis TTL (its deadline counts from before the read was
  * sent) nor the max age.

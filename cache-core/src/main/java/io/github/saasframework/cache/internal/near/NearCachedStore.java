@@ -238,14 +238,6 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 		// connection, maybe before tracking is on there
 		long current = this.memory.epoch();
 		long epoch = node.isUp() ? current : Long.MIN_VALUE;
-		// the placeholder is put and the read handed to Lettuce under the node's send
-		// lock, so the reads of a key leave in the order their placeholders were put:
-		// else a placeholder invalidated before its read left (its caller descheduled in
-		// between) lets another caller put a new one and send a read that overtakes the
-		// first on the wire; that one is kept, the overtaken one is answered later with a
-		// newer value, and its caller could read the older from memory until the write's
-		// invalidation arrives (Redis 6.2 sends it after the replies of its event-loop
-		// cycle)
 		// another caller's read of the key on its way (every caller missed memory after a
 		// write): shared without the lock
 		Object held = this.memory.held(redisKey);
@@ -255,6 +247,14 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 		if (held instanceof NearEntry entry) {
 			return CompletableFuture.completedFuture(entry.stored());
 		}
+		// the placeholder is put and the read handed to Lettuce under the node's send
+		// lock, so the reads of a key leave in the order their placeholders were put:
+		// else a placeholder invalidated before its read left (its caller descheduled in
+		// between) lets another caller put a new one and send a read that overtakes the
+		// first on the wire; that one is kept, the overtaken one is answered later with a
+		// newer value, and its caller could read the older from memory until the write's
+		// invalidation arrives (Redis 6.2 sends it after the replies of its event-loop
+		// cycle)
 		ReentrantLock sendOrder = node.sendOrder();
 		if (!lockToSend(sendOrder)) {
 			// a Netty thread (a continuation run where a reply completed) while another
