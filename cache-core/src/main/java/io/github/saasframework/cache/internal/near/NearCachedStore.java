@@ -239,47 +239,43 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 		long current = this.memory.epoch();
 		long epoch = node.isUp() ? current : Long.MIN_VALUE;
 		// another caller's read of the key on its way (every caller missed memory after a
-		// write): shared without the lock
-		Object held = this.memory.held(redisKey);
-		if (held instanceof NearCache.Placeholder other) {
-			return other.shared();
-		}
-		if (held instanceof NearEntry entry) {
-			return CompletableFuture.completedFuture(entry.stored());
-		}
-		// the placeholder is put and the read handed to Lettuce under the node's send
-		// lock, so the reads of a key leave in the order their placeholders were put:
-		// else a placeholder invalidated before its read left (its caller descheduled in
-		// between) lets another caller put a new one and send a read that overtakes the
-		// first on the wire; that one is kept, the overtaken one is answered later with a
-		// newer value, and its caller could read the older from memory until the write's
-		// invalidation arrives (Redis 6.2 sends it after the replies of its event-loop
-		// cycle)
-		ReentrantLock sendOrder = node.sendOrder();
-		if (!lockToSend(sendOrder)) {
-			// a Netty thread (a continuation run where a reply completed) while another
-			// caller holds the lock: that caller may wait for this very thread inside
-			// Lettuce (a reconnect replaying its queue), so read through the door
-			return viaDoor(redisKey, raw);
-		}
-		Object reserved;
+		// write) is shared without the lock
+		Object reserved = this.memory.held(redisKey);
 		CompletableFuture<@Nullable StoredEntry> reply = null;
 		RuntimeException notSent = null;
 		long sentAt = 0;
-		try {
-			reserved = this.memory.reserve(redisKey);
-			if (reserved instanceof NearCache.Owned) {
-				sentAt = System.nanoTime();
-				try {
-					reply = node.read(raw);
-				}
-				catch (RuntimeException ex) {
-					notSent = ex;
+		if (reserved == null) {
+			// the placeholder is put and the read handed to Lettuce under the node's send
+			// lock, so the reads of a key leave in the order their placeholders were put:
+			// else a placeholder invalidated before its read left (its caller descheduled
+			// in between) lets another caller put a new one and send a read that
+			// overtakes the first on the wire; that one is kept, the overtaken one is
+			// answered later with a newer value, and its caller could read the older from
+			// memory until the write's invalidation arrives (Redis 6.2 sends it after the
+			// replies of its event-loop cycle)
+			ReentrantLock sendOrder = node.sendOrder();
+			if (!lockToSend(sendOrder)) {
+				// a Netty thread (a continuation run where a reply completed) while
+				// another caller holds the lock: that caller may wait for this very
+				// thread inside Lettuce (a reconnect replaying its queue), so read
+				// through the door
+				return viaDoor(redisKey, raw);
+			}
+			try {
+				reserved = this.memory.reserve(redisKey);
+				if (reserved instanceof NearCache.Owned) {
+					sentAt = System.nanoTime();
+					try {
+						reply = node.read(raw);
+					}
+					catch (RuntimeException ex) {
+						notSent = ex;
+					}
 				}
 			}
-		}
-		finally {
-			sendOrder.unlock();
+			finally {
+				sendOrder.unlock();
+			}
 		}
 		if (reserved instanceof NearEntry entry) {
 			return CompletableFuture.completedFuture(entry.stored());
