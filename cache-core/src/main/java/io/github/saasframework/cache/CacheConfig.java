@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * {@code remember}: distributed single-flight with a 10 s load lease and a 5 s wait,
  * fail-open on outages, no null caching (null TTL 30 s); no TTL jitter, no value size
  * limit, {@code setAll} in chunks of 1000, no per-namespace metrics; no near cache (10
- * 000 entries, 10 minutes when on); no metrics recorder and no observer.
+ * 000 entries, 10 minutes when on); calls wait for Redis as long as the connection
+ * factory's command timeout; no metrics recorder and no observer.
  *
  * @param defaultTtl time to live of values written without one (and with
  * {@link Duration#ZERO}); positive, or {@link Cache#NO_EXPIRY}
@@ -39,14 +40,16 @@ import org.jspecify.annotations.Nullable;
  * @param batchChunkSize how many entries of a {@code setAll} go in one pipeline; positive
  * @param prefixMetricsLimit how many {@code withPrefix} namespaces record metrics under
  * their own prefix; 0 or more
+ * @param commandTimeout how long a call waits for Redis at most, when shorter than the
+ * connection factory's command timeout; {@link Duration#ZERO} for the factory's
  * @param metricsRecorder where the cache reports what it does
  * @param observer what observes operations while they run (tracing)
  * @since 0.1.0
  */
 public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer serializer, Duration lockWait,
 		Duration lockRetryInterval, Duration lockTtl, Remember remember, NearCache nearCache, double ttlJitter,
-		int maxValueBytes, int batchChunkSize, int prefixMetricsLimit, CacheMetricsRecorder metricsRecorder,
-		CacheObserver observer) {
+		int maxValueBytes, int batchChunkSize, int prefixMetricsLimit, Duration commandTimeout,
+		CacheMetricsRecorder metricsRecorder, CacheObserver observer) {
 
 	private static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
@@ -76,6 +79,7 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 		Arguments.require(maxValueBytes >= 0, "maxValueBytes must not be negative: %s", maxValueBytes);
 		Arguments.require(batchChunkSize > 0, "batchChunkSize must be positive: %s", batchChunkSize);
 		Arguments.require(prefixMetricsLimit >= 0, "prefixMetricsLimit must not be negative: %s", prefixMetricsLimit);
+		Arguments.requireTtl(commandTimeout, "commandTimeout");
 		Arguments.requireNonNull(metricsRecorder, "metricsRecorder");
 		Arguments.requireNonNull(observer, "observer");
 	}
@@ -92,7 +96,8 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 	public CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer serializer, Duration lockWait,
 			Duration lockRetryInterval) {
 		this(defaultTtl, keyPrefix, serializer, lockWait, lockRetryInterval, DEFAULT_LOCK_TTL, Remember.DEFAULTS,
-				NearCache.DEFAULTS, 0, 0, DEFAULT_BATCH_CHUNK_SIZE, 0, CacheMetricsRecorder.NONE, CacheObserver.NONE);
+				NearCache.DEFAULTS, 0, 0, DEFAULT_BATCH_CHUNK_SIZE, 0, Duration.ZERO, CacheMetricsRecorder.NONE,
+				CacheObserver.NONE);
 	}
 
 	/**
@@ -268,6 +273,8 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 
 		private int prefixMetricsLimit;
 
+		private Duration commandTimeout = Duration.ZERO;
+
 		private CacheMetricsRecorder metricsRecorder = CacheMetricsRecorder.NONE;
 
 		private CacheObserver observer = CacheObserver.NONE;
@@ -295,6 +302,7 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 			this.maxValueBytes = config.maxValueBytes;
 			this.batchChunkSize = config.batchChunkSize;
 			this.prefixMetricsLimit = config.prefixMetricsLimit;
+			this.commandTimeout = config.commandTimeout;
 			this.metricsRecorder = config.metricsRecorder;
 			this.observer = config.observer;
 		}
@@ -501,6 +509,22 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 		}
 
 		/**
+		 * Sets how long a call waits for Redis at most, when that is shorter than the
+		 * connection factory's command timeout (Lettuce's own default is 60 s, so that a
+		 * stalled or unreachable Redis would hold every call for a minute): the call then
+		 * fails with Spring's {@code QueryTimeoutException}, as it does at the factory's
+		 * timeout, and {@code remember} fails open.
+		 * @param commandTimeout a positive duration, or {@link Duration#ZERO} for the
+		 * factory's command timeout
+		 * @return this builder
+		 * @since 0.3.0
+		 */
+		public Builder commandTimeout(Duration commandTimeout) {
+			this.commandTimeout = Arguments.requireTtl(commandTimeout, "commandTimeout");
+			return this;
+		}
+
+		/**
 		 * Sets where the cache reports what it does.
 		 * @param metricsRecorder the recorder
 		 * @return this builder
@@ -533,8 +557,8 @@ public record CacheConfig(Duration defaultTtl, String keyPrefix, CacheSerializer
 					new Remember(this.distributedSingleFlight, this.loadLease, this.loadWait, this.failOpen,
 							this.cacheNulls, this.nullTtl),
 					new NearCache(this.nearCache, this.nearCacheMaxEntries, this.nearCacheMaxAge), this.ttlJitter,
-					this.maxValueBytes, this.batchChunkSize, this.prefixMetricsLimit, this.metricsRecorder,
-					this.observer);
+					this.maxValueBytes, this.batchChunkSize, this.prefixMetricsLimit, this.commandTimeout,
+					this.metricsRecorder, this.observer);
 		}
 
 	}

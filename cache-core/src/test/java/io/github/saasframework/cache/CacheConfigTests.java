@@ -1,5 +1,7 @@
 package io.github.saasframework.cache;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +33,20 @@ class CacheConfigTests {
 	@ValueSource(strings = { "", "myapp", "myapp:v2", "tenant-1_ü", "{tag}" })
 	void keyPrefix_withoutSpace_isAccepted(String prefix) {
 		assertThat(CacheConfig.builder().keyPrefix(prefix).build().keyPrefix()).isEqualTo(prefix);
+	}
+
+	@Test
+	void commandTimeout_isTheFactorysByDefault_andNeverNegative() {
+		assertThat(CacheConfig.defaults().commandTimeout()).isZero();
+		assertThat(CacheConfig.builder()
+			.commandTimeout(Duration.ofMillis(250))
+			.build()
+			.toBuilder()
+			.build()
+			.commandTimeout()).isEqualTo(Duration.ofMillis(250));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> CacheConfig.builder().commandTimeout(Duration.ofSeconds(-1)))
+			.withMessage("commandTimeout must not be negative: PT-1S");
 	}
 
 }

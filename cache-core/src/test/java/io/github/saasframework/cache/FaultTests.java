@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
@@ -118,6 +120,38 @@ class FaultTests {
 		assertThat(loads).hasValue(0);
 		assertThat(this.recorder.failOpen).hasValue(0);
 		this.server.command("CONFIG", "SET", "maxmemory", "0");
+	}
+
+	@Test
+	void commandTimeout_shorterThanTheFactorys_boundsEveryWaitOfTheCache() throws Exception {
+		RedisCache cache = cache(CacheConfig.builder().failOpen(true).commandTimeout(Duration.ofMillis(150)));
+		cache.set("warm", "v");
+		signal("-STOP");
+		try {
+			assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(() -> cache.get("warm", String.class))
+				.withStackTraceContaining("after 150 millisecond(s)");
+			// the asynchronous door adds the timer of its own: the factory's is longer
+			assertThat(cache.async().set("other", "v", Duration.ofMinutes(1))).failsWithin(Duration.ofSeconds(30))
+				.withThrowableOfType(ExecutionException.class)
+				.withCauseInstanceOf(QueryTimeoutException.class)
+				.withStackTraceContaining("after 150 millisecond(s)");
+			assertThat(cache.remember("k", Duration.ZERO, String.class, () -> "loaded")).isEqualTo("loaded");
+			assertThat(Outages.reason(this.recorder.lastFailure)).isEqualTo("timeout");
+		}
+		finally {
+			signal("-CONT");
+		}
+		// longer than the factory's: the factory's
+		RedisCache longer = cache(CacheConfig.builder().commandTimeout(Duration.ofMinutes(1)));
+		signal("-STOP");
+		try {
+			assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(() -> longer.get("warm", String.class))
+				.withStackTraceContaining("after 500 millisecond(s)");
+		}
+		finally {
+			signal("-CONT");
+		}
+		assertThat(cache.get("warm", String.class)).contains("v");
 	}
 
 	@Test

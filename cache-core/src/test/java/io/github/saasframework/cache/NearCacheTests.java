@@ -473,6 +473,33 @@ class NearCacheTests {
 		});
 	}
 
+	@Test
+	void aStalledServer_isFoundWithinTheCachesTimeout_whenTheClientsIsLettucesMinute() throws Exception {
+		LettuceConnectionFactory lettuceDefault = RedisServerExtension.connectionFactory(this.server,
+				Duration.ofSeconds(60));
+		try (RedisCache cache = RedisCache.create(lettuceDefault,
+				CacheConfig.builder()
+					.keyPrefix("near")
+					.nearCache(true)
+					.commandTimeout(Duration.ofMillis(300))
+					.metricsRecorder(this.recorder)
+					.build())) {
+			cache.set("k", "v");
+			inMemory(cache, "k");
+			signal("-STOP");
+			try {
+				// heartbeat every second: its PING times out after 300 ms, not 60 s
+				Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> this.recorder.size.getAsLong() == 0);
+			}
+			finally {
+				signal("-CONT");
+			}
+		}
+		finally {
+			lettuceDefault.destroy();
+		}
+	}
+
 	// ---------------------------------------------------------------- Redis down at
 	// startup
 

@@ -61,12 +61,12 @@ public final class CacheCore implements AutoCloseable {
 		CacheConfig.NearCache near = config.nearCache();
 		if (near.enabled()) {
 			NearCachedStore nearCached = NearCachedStore.start(factory, config.keyPrefix(), near.maxEntries(),
-					near.maxAge(), this.codec, config.metricsRecorder(), config.observer());
+					near.maxAge(), config.commandTimeout(), this.codec, config.metricsRecorder(), config.observer());
 			this.door = this.resources.register(nearCached.door());
 			this.store = this.resources.register(nearCached);
 		}
 		else {
-			this.door = this.resources.register(new RedisDoor(factory, WriteListener.NONE));
+			this.door = this.resources.register(new RedisDoor(factory, WriteListener.NONE, config.commandTimeout()));
 			this.store = ValueStore.redisOnly(this.door, this.codec, config.metricsRecorder(), config.observer());
 		}
 		RefreshAhead refreshAhead = this.resources.register(new RefreshAhead(config.metricsRecorder()));

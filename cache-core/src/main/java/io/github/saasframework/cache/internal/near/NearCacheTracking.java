@@ -99,6 +99,12 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 	final ScheduledExecutorService scheduler;
 
+	/**
+	 * The longest a command of a tracking connection (switching tracking on, the
+	 * heartbeat) waits: the cache's command timeout.
+	 */
+	final Duration timeout;
+
 	private final ThrottledLog warnings = new ThrottledLog(NearCacheTracking.class);
 
 	volatile boolean closed;
@@ -110,8 +116,9 @@ abstract class NearCacheTracking implements AutoCloseable {
 	 */
 	private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
-	NearCacheTracking(RedisConnectionFactory factory, String prefix, TrackingListener near) {
+	NearCacheTracking(RedisConnectionFactory factory, String prefix, TrackingListener near, Duration timeout) {
 		this.factory = factory;
+		this.timeout = timeout;
 		this.prefix = prefix;
 		this.near = near;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -128,7 +135,8 @@ abstract class NearCacheTracking implements AutoCloseable {
 	 * @throws NearCacheUnavailableException if the factory is not Lettuce's, the
 	 * connection does not speak RESP3, or Redis refuses tracking
 	 */
-	static NearCacheTracking start(RedisConnectionFactory factory, String prefix, TrackingListener near) {
+	static NearCacheTracking start(RedisConnectionFactory factory, String prefix, TrackingListener near,
+			Duration timeout) {
 		if (!(factory instanceof LettuceConnectionFactory lettuce)) {
 			throw new NearCacheUnavailableException(
 					"The near cache needs Lettuce (its RESP3 client tracking keeps it coherent);"
@@ -138,10 +146,10 @@ abstract class NearCacheTracking implements AutoCloseable {
 		AbstractRedisClient client = lettuce.getRequiredNativeClient();
 		NearCacheTracking tracking;
 		if (client instanceof RedisClusterClient cluster) {
-			tracking = new Cluster(factory, prefix, near, cluster);
+			tracking = new Cluster(factory, prefix, near, timeout, cluster);
 		}
 		else if (client instanceof RedisClient single) {
-			tracking = new Single(factory, prefix, near, single);
+			tracking = new Single(factory, prefix, near, timeout, single);
 		}
 		else {
 			throw new NearCacheUnavailableException(
@@ -339,6 +347,13 @@ abstract class NearCacheTracking implements AutoCloseable {
 		Node(StatefulRedisConnection<byte[], byte[]> connection, String name) {
 			this.connection = connection;
 			this.name = name;
+			// the cache's timeout when it is the shorter (nothing set one for the
+			// client):
+			// a tracking connection that stopped answering is found within it, and the
+			// memory emptied, not a minute later
+			if (NearCacheTracking.this.timeout.compareTo(connection.getTimeout()) < 0) {
+				connection.setTimeout(NearCacheTracking.this.timeout);
+			}
 		}
 
 		boolean isUp() {
@@ -352,11 +367,6 @@ abstract class NearCacheTracking implements AutoCloseable {
 		 */
 		ReentrantLock sendOrder() {
 			return this.sendOrder;
-		}
-
-		/** How long a read through this connection may take (its command timeout). */
-		long timeoutNanos() {
-			return this.connection.getTimeout().toNanos();
 		}
 
 		/**
@@ -619,8 +629,9 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 		private volatile @Nullable Node node;
 
-		Single(RedisConnectionFactory factory, String prefix, TrackingListener near, RedisClient client) {
-			super(factory, prefix, near);
+		Single(RedisConnectionFactory factory, String prefix, TrackingListener near, Duration timeout,
+				RedisClient client) {
+			super(factory, prefix, near, timeout);
 			this.client = client;
 		}
 
@@ -673,8 +684,9 @@ abstract class NearCacheTracking implements AutoCloseable {
 
 		private volatile @Nullable Disposable topologyEvents;
 
-		Cluster(RedisConnectionFactory factory, String prefix, TrackingListener near, RedisClusterClient client) {
-			super(factory, prefix, near);
+		Cluster(RedisConnectionFactory factory, String prefix, TrackingListener near, Duration timeout,
+				RedisClusterClient client) {
+			super(factory, prefix, near, timeout);
 			this.client = client;
 		}
 

@@ -63,6 +63,8 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 	 * @param keyPrefix the root cache's prefix ({@code ""}: every key is tracked)
 	 * @param maxEntries the size bound
 	 * @param maxAge the longest an entry is answered from memory
+	 * @param commandTimeout the longest a caller waits for Redis ({@link Duration#ZERO}:
+	 * the factory's command timeout)
 	 * @param codec the codec
 	 * @param recorder the metrics recorder
 	 * @param observer the observer
@@ -71,12 +73,14 @@ public final class NearCachedStore extends ValueStore implements AutoCloseable {
 	 * answered and cannot track (RESP2 only, {@code CLIENT TRACKING} refused)
 	 */
 	public static NearCachedStore start(RedisConnectionFactory factory, String keyPrefix, int maxEntries,
-			Duration maxAge, ValueCodec codec, CacheMetricsRecorder recorder, CacheObserver observer) {
+			Duration maxAge, Duration commandTimeout, ValueCodec codec, CacheMetricsRecorder recorder,
+			CacheObserver observer) {
 		NearCache memory = new NearCache(maxEntries, maxAge, recorder, keyPrefix);
-		RedisDoor door = new RedisDoor(factory, memory);
+		RedisDoor door = new RedisDoor(factory, memory, commandTimeout);
 		NearCacheTracking tracking;
 		try {
-			tracking = NearCacheTracking.start(factory, keyPrefix.isEmpty() ? "" : keyPrefix + ":", memory);
+			tracking = NearCacheTracking.start(factory, keyPrefix.isEmpty() ? "" : keyPrefix + ":", memory,
+					door.timeout());
 		}
 		catch (RuntimeException ex) {
 			door.close();

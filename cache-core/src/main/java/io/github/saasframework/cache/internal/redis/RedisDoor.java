@@ -17,6 +17,7 @@ import java.util.function.BiConsumer;
 
 import io.github.saasframework.cache.internal.ThrottledLog;
 import io.lettuce.core.AbstractRedisAsyncCommands;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisChannelHandler;
@@ -30,6 +31,8 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.internal.ExceptionFactory;
+import io.lettuce.core.resource.ClientResources;
+import io.netty.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
@@ -98,6 +101,12 @@ public final class RedisDoor implements AutoCloseable {
 	/** Whether the client times commands out by itself (Lettuce's timeout options). */
 	private final boolean commandsTimeOut;
 
+	/**
+	 * The client's resources when the cache's timeout is shorter than the client's: their
+	 * timer bounds asynchronous commands, as Lettuce's own command timeouts are.
+	 */
+	private final @Nullable ClientResources shorterTimeoutResources;
+
 	private final NativeConnection connection;
 
 	/**
@@ -120,6 +129,19 @@ public final class RedisDoor implements AutoCloseable {
 	 * @throws IllegalArgumentException if the factory is not Lettuce's
 	 */
 	public RedisDoor(RedisConnectionFactory factory, WriteListener listener) {
+		this(factory, listener, Duration.ZERO);
+	}
+
+	/**
+	 * A door on a connection factory whose callers wait for Redis at most
+	 * {@code commandTimeout}, when that is shorter than the factory's command timeout.
+	 * @param factory Lettuce's connection factory, started
+	 * @param listener told of every key a command writes (or may have written)
+	 * @param commandTimeout the longest a caller waits; {@link Duration#ZERO} for the
+	 * factory's command timeout
+	 * @throws IllegalArgumentException if the factory is not Lettuce's
+	 */
+	public RedisDoor(RedisConnectionFactory factory, WriteListener listener, Duration commandTimeout) {
 		if (!(factory instanceof LettuceConnectionFactory lettuce)) {
 			throw new IllegalArgumentException("The cache needs Spring Data Redis's LettuceConnectionFactory (its"
 					+ " commands run on Lettuce's asynchronous API); the connection factory is a "
@@ -131,12 +153,15 @@ public final class RedisDoor implements AutoCloseable {
 		LuaScripts.values();
 		this.connection = new NativeConnection(lettuce);
 		this.listener = listener;
-		this.timeout = lettuce.getClientConfiguration().getCommandTimeout();
+		Duration factoryTimeout = lettuce.getClientConfiguration().getCommandTimeout();
+		boolean shorter = !commandTimeout.isZero() && commandTimeout.compareTo(factoryTimeout) < 0;
+		this.timeout = shorter ? commandTimeout : factoryTimeout;
 		this.timeoutNanos = this.timeout.toNanos();
 		// a factory made without client options leaves the client with Lettuce's
 		// defaults, which time commands out since Lettuce 7: adding a timer of our own
-		// there would run two per command
-		this.commandsTimeOut = lettuce.getClientConfiguration()
+		// there would run two per command, unless the cache's timeout is the shorter
+		this.shorterTimeoutResources = shorter ? resources(lettuce) : null;
+		this.commandsTimeOut = !shorter && lettuce.getClientConfiguration()
 			.getClientOptions()
 			.orElseGet(ClientOptions::create)
 			.getTimeoutOptions()
@@ -161,7 +186,8 @@ public final class RedisDoor implements AutoCloseable {
 	}
 
 	/**
-	 * How long a blocking caller waits for a reply: the factory's command timeout.
+	 * How long a blocking caller waits for a reply: the factory's command timeout, or the
+	 * cache's when that is shorter.
 	 * @return the timeout
 	 */
 	public Duration timeout() {
@@ -416,7 +442,30 @@ public final class RedisDoor implements AutoCloseable {
 	 * @return a future that completes within about the command timeout
 	 */
 	public <T> CompletableFuture<T> bounded(CompletableFuture<T> future) {
-		return this.commandsTimeOut ? future : future.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		if (this.commandsTimeOut || future.isDone()) {
+			return future;
+		}
+		ClientResources resources = this.shorterTimeoutResources;
+		if (resources == null) {
+			return future.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		// on the client's hashed-wheel timer, as Lettuce times its own commands out:
+		// adding
+		// and cancelling a timeout costs no lock, where orTimeout's scheduler takes one
+		// twice per command; completed off the timer's thread, so that a caller's
+		// callback cannot hold up the client's other timeouts
+		Timeout timeout = resources.timer()
+			.newTimeout(
+					(expired) -> resources.eventExecutorGroup()
+						.execute(() -> future.completeExceptionally(new TimeoutException())),
+					this.timeoutNanos, TimeUnit.NANOSECONDS);
+		future.whenComplete((reply, failure) -> timeout.cancel());
+		return future;
+	}
+
+	private static @Nullable ClientResources resources(LettuceConnectionFactory factory) {
+		AbstractRedisClient client = factory.getNativeClient();
+		return (client != null) ? client.getResources() : null;
 	}
 
 	/**
