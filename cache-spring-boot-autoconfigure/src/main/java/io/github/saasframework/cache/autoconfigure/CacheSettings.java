@@ -16,9 +16,11 @@ import io.github.saasframework.cache.RememberPolicy;
 import io.github.saasframework.cache.interceptor.InvalidCacheConfigurationException;
 import io.github.saasframework.cache.internal.near.NearCacheUnavailableException;
 import io.github.saasframework.cache.serializer.CacheSerializer;
+import io.lettuce.core.RedisURI;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -33,16 +35,24 @@ final class CacheSettings {
 
 	private static final String DURATION = "zero or a positive duration such as 500ms, 30s or 10m";
 
+	/**
+	 * How long the cache's calls wait for Redis when neither the application nor
+	 * {@code app.cache.command-timeout} chose a timeout.
+	 */
+	static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
+
 	private CacheSettings() {
 	}
 
 	/**
 	 * The auto-configured cache: the properties, then the customizers in order.
 	 */
-	static RedisCache create(RedisConnectionFactory factory, RedisCacheProperties properties,
+	static RedisCache create(RedisConnectionFactory factory, boolean redisTimeoutSet, RedisCacheProperties properties,
 			CacheSerializer serializer, CacheMetricsRecorder recorder, CacheObserver observer,
 			Stream<RedisCacheCustomizer> customizers) {
 		CacheConfig.Builder config = config(properties, serializer, recorder, observer);
+		set("app.cache.command-timeout", commandTimeout(properties, factory, redisTimeoutSet), config::commandTimeout,
+				"a positive duration such as 500ms or 2s, or 0 for the connection's command timeout");
 		customizers.forEach((customizer) -> customizer.customize(config));
 		try {
 			return RedisCache.create(factory, config.build());
@@ -90,6 +100,23 @@ final class CacheSettings {
 				"a positive number of entries, such as 10000");
 		set("app.cache.near.max-age", near.getMaxAge(), builder::nearCacheMaxAge, POSITIVE_DURATION);
 		return builder;
+	}
+
+	/**
+	 * How long the cache's calls wait for Redis: {@code app.cache.command-timeout} when
+	 * set; else the connection's command timeout, unless that is Lettuce's default of 60
+	 * s, which nothing chose: a stalled or unreachable Redis would hold every cached call
+	 * (and a {@code @Cacheable} call twice, its read and its write) for a minute, so the
+	 * cache waits {@link #DEFAULT_COMMAND_TIMEOUT} then.
+	 */
+	static Duration commandTimeout(RedisCacheProperties properties, RedisConnectionFactory factory,
+			boolean redisTimeoutSet) {
+		if (properties.getCommandTimeout() != null) {
+			return properties.getCommandTimeout();
+		}
+		boolean lettuceDefault = factory instanceof LettuceConnectionFactory lettuce
+				&& RedisURI.DEFAULT_TIMEOUT_DURATION.equals(lettuce.getClientConfiguration().getCommandTimeout());
+		return (lettuceDefault && !redisTimeoutSet) ? DEFAULT_COMMAND_TIMEOUT : Duration.ZERO;
 	}
 
 	/**

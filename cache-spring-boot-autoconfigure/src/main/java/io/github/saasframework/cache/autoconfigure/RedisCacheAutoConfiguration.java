@@ -1,5 +1,7 @@
 package io.github.saasframework.cache.autoconfigure;
 
+import java.time.Duration;
+
 import io.github.saasframework.cache.Cache;
 import io.github.saasframework.cache.CacheMetricsRecorder;
 import io.github.saasframework.cache.CacheObserver;
@@ -34,6 +36,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -42,6 +45,7 @@ import org.springframework.context.annotation.Import;
 
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -90,8 +94,10 @@ public final class RedisCacheAutoConfiguration {
 	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 	RedisCache redisCache(RedisConnectionFactory connectionFactory, RedisCacheProperties properties,
 			CacheSerializer serializer, ObjectProvider<CacheMetricsRecorder> metricsRecorder,
-			ObjectProvider<CacheObserver> observer, ObjectProvider<RedisCacheCustomizer> customizers) {
-		return CacheSettings.create(connectionFactory, properties, serializer,
+			ObjectProvider<CacheObserver> observer, ObjectProvider<RedisCacheCustomizer> customizers,
+			Environment environment) {
+		boolean redisTimeoutSet = Binder.get(environment).bind("spring.data.redis.timeout", Duration.class).isBound();
+		return CacheSettings.create(connectionFactory, redisTimeoutSet, properties, serializer,
 				metricsRecorder.getIfUnique(() -> CacheMetricsRecorder.NONE),
 				observer.getIfUnique(() -> CacheObserver.NONE), customizers.orderedStream());
 	}

@@ -65,6 +65,16 @@ public class RedisCacheProperties {
 	 */
 	private DataSize maxValueSize = DataSize.ofBytes(CORE.maxValueBytes());
 
+	/**
+	 * How long a call of the cache waits for Redis at most; past the connection's command
+	 * timeout (spring.data.redis.timeout) it has no effect. Unset: the connection's
+	 * command timeout, or 1s when that is Lettuce's default of 60 s (neither
+	 * spring.data.redis.timeout nor the application's own connection factory sets one),
+	 * so that a stalled or unreachable Redis does not hold every cached call for a
+	 * minute.
+	 */
+	private @Nullable Duration commandTimeout;
+
 	private final Lock lock = new Lock();
 
 	private final Remember remember = new Remember();
@@ -140,6 +150,14 @@ public class RedisCacheProperties {
 
 	public void setMaxValueSize(DataSize maxValueSize) {
 		this.maxValueSize = maxValueSize;
+	}
+
+	public @Nullable Duration getCommandTimeout() {
+		return this.commandTimeout;
+	}
+
+	public void setCommandTimeout(@Nullable Duration commandTimeout) {
+		this.commandTimeout = commandTimeout;
 	}
 
 	public Metrics getMetrics() {

@@ -1,6 +1,7 @@
 package io.github.saasframework.cache.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +23,10 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -50,7 +55,11 @@ class ConnectionResilienceTests {
 	}
 
 	@AfterEach
-	void stop() {
+	void stop() throws Exception {
+		if (this.server.isRunning()) {
+			// a test that failed while the server was stopped must not stall the next
+			new ProcessBuilder("kill", "-CONT", Long.toString(this.server.pid())).start().waitFor(5, TimeUnit.SECONDS);
+		}
 		this.server.stop();
 	}
 
@@ -141,6 +150,100 @@ class ConnectionResilienceTests {
 					.distinct()).containsExactlyInAnyOrder("resilience", "resilience:tenant-0", "resilience:tenant-1",
 							"resilience:tenant-2");
 			});
+	}
+
+	/**
+	 * Found by running spring-petclinic with the starter swapped in: an application that
+	 * sets no {@code spring.data.redis.timeout} got Lettuce's 60 s, so every cached
+	 * request hung for a minute or more (read, then write) while Redis was stalled or
+	 * down, fail-open or not. The cache now waits 1 s then; the application's other Redis
+	 * calls keep the connection's timeout.
+	 */
+	@Test
+	void withoutAnyTimeoutSetTheCacheWaitsOneSecondForAStalledRedisNotLettucesMinute() throws Exception {
+		runnerWithout(Duration.ZERO).run((context) -> {
+			LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+			assertThat(factory.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofSeconds(60));
+			Cache cache = context.getBean(Cache.class);
+			cache.set("k", "v");
+			signal("STOP");
+			try {
+				assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(() -> cache.get("k", String.class))
+					.withStackTraceContaining("after 1 second(s)");
+				assertThat(cache.async().get("k", String.class)).failsWithin(Duration.ofSeconds(30))
+					.withThrowableOfType(ExecutionException.class)
+					.withCauseInstanceOf(QueryTimeoutException.class)
+					.withStackTraceContaining("after 1 second(s)");
+				// fail-open answers from the loader, within the cache's timeout
+				assertThat(cache.remember("other", Duration.ofMinutes(1), String.class, () -> "loaded"))
+					.isEqualTo("loaded");
+			}
+			finally {
+				signal("CONT");
+			}
+			assertThat(cache.get("k", String.class)).contains("v");
+		});
+	}
+
+	@Test
+	void aTimeoutTheApplicationChoseIsKeptAndTheCachesOwnOnlyShortensIt() throws Exception {
+		assertTimeoutOfAStalledCall(runnerWithout(Duration.ZERO).withPropertyValues("spring.data.redis.timeout=400ms"),
+				"after 400 millisecond(s)");
+		assertTimeoutOfAStalledCall(runnerWithout(Duration.ZERO).withPropertyValues("spring.data.redis.timeout=60s",
+				"app.cache.command-timeout=250ms"), "after 250 millisecond(s)");
+		// longer than the connection's: the connection's
+		assertTimeoutOfAStalledCall(runnerWithout(Duration.ZERO).withPropertyValues("spring.data.redis.timeout=300ms",
+				"app.cache.command-timeout=5s"), "after 300 millisecond(s)");
+		// the application's own connection factory, without any property
+		assertTimeoutOfAStalledCall(runnerWithout(Duration.ofMillis(700)), "after 700 millisecond(s)");
+	}
+
+	@Test
+	void aNegativeCommandTimeoutStopsTheStartNamingTheProperty() {
+		runnerWithout(Duration.ZERO).withPropertyValues("app.cache.command-timeout=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining(
+					"Invalid value '-1s' for property 'app.cache.command-timeout': must not be negative");
+		});
+	}
+
+	private void assertTimeoutOfAStalledCall(ApplicationContextRunner runner, String timedOutAfter) throws Exception {
+		runner.run((context) -> {
+			Cache cache = context.getBean(Cache.class);
+			cache.set("k", "v");
+			signal("STOP");
+			try {
+				assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(() -> cache.get("k", String.class))
+					.withStackTraceContaining(timedOutAfter);
+			}
+			finally {
+				signal("CONT");
+			}
+		});
+	}
+
+	/**
+	 * A context on the test's server without {@code spring.data.redis.timeout}: Boot's
+	 * connection factory, or with a positive {@code ownTimeout} the application's own.
+	 */
+	private ApplicationContextRunner runnerWithout(Duration ownTimeout) {
+		int port = this.server.port();
+		ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					RedisCacheAutoConfiguration.class))
+			.withPropertyValues("app.cache.key-prefix=timeouts");
+		if (ownTimeout.isZero()) {
+			return runner.withBean(DataRedisConnectionDetails.class, () -> TestRedis.connectionDetails(port));
+		}
+		return runner.withBean(LettuceConnectionFactory.class,
+				() -> new LettuceConnectionFactory(new RedisStandaloneConfiguration(this.server.host(), port),
+						LettuceClientConfiguration.builder().commandTimeout(ownTimeout).build()));
+	}
+
+	private void signal(String signal) throws Exception {
+		Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(this.server.pid())).start();
+		assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(kill.exitValue()).isZero();
 	}
 
 	/**

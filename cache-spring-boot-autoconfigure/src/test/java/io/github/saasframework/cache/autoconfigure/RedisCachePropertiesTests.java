@@ -89,10 +89,10 @@ class RedisCachePropertiesTests {
 				"app.cache.lock.retry-interval", "app.cache.ttl-jitter", "app.cache.remember.distributed",
 				"app.cache.remember.lease", "app.cache.remember.wait", "app.cache.remember.fail-open",
 				"app.cache.remember.cache-nulls", "app.cache.remember.null-ttl", "app.cache.max-value-size",
-				"app.cache.metrics.prefix-limit", "app.cache.reconnect.max-delay", "app.cache.near.enabled",
-				"app.cache.near.max-entries", "app.cache.near.max-age", "app.cache.observations.enabled",
-				"app.cache.json.go-durations", "app.cache.spring-cache.enabled", "app.cache.caches",
-				"management.health.appcache.enabled");
+				"app.cache.command-timeout", "app.cache.metrics.prefix-limit", "app.cache.reconnect.max-delay",
+				"app.cache.near.enabled", "app.cache.near.max-entries", "app.cache.near.max-age",
+				"app.cache.observations.enabled", "app.cache.json.go-durations", "app.cache.spring-cache.enabled",
+				"app.cache.caches", "management.health.appcache.enabled");
 		byName.forEach((name, property) -> assertThat(property.path("description").asString()).as(name).isNotBlank());
 		Map<String, String> defaults = new HashMap<>();
 		byName.forEach((name, property) -> {
@@ -119,7 +119,9 @@ class RedisCachePropertiesTests {
 			.containsEntry("app.cache.near.max-entries", "10000")
 			.containsEntry("app.cache.near.max-age", "10m")
 			.containsEntry("app.cache.spring-cache.enabled", "true")
-			.containsEntry("management.health.appcache.enabled", "true");
+			.containsEntry("management.health.appcache.enabled", "true")
+			// unset: the connection's timeout, or 1s when that is Lettuce's default
+			.doesNotContainKey("app.cache.command-timeout");
 		assertThat(List.copyOf(byName.keySet()))
 			.allMatch((name) -> name.startsWith("app.cache.") || name.equals("management.health.appcache.enabled"));
 	}

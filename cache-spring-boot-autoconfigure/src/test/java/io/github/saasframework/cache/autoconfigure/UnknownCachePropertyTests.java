@@ -160,7 +160,7 @@ class UnknownCachePropertyTests {
 			.map((name) -> String.join(".", name))
 			.toList();
 		assertThat(names).contains("app.cache.enabled", "app.cache.default-ttl", "app.cache.key-prefix",
-				"app.cache.serializer", "app.cache.ttl-jitter", "app.cache.max-value-size",
+				"app.cache.serializer", "app.cache.ttl-jitter", "app.cache.max-value-size", "app.cache.command-timeout",
 				"app.cache.lock.default-ttl", "app.cache.lock.default-wait", "app.cache.lock.retry-interval",
 				"app.cache.remember.distributed", "app.cache.remember.lease", "app.cache.remember.wait",
 				"app.cache.remember.fail-open", "app.cache.remember.cache-nulls", "app.cache.remember.null-ttl",
@@ -168,7 +168,7 @@ class UnknownCachePropertyTests {
 				"app.cache.near.max-entries", "app.cache.near.max-age", "app.cache.observations.enabled",
 				"app.cache.json.go-durations", "app.cache.spring-cache.enabled", "app.cache.caches.*.ttl",
 				"app.cache.caches.*.cache-nulls", "app.cache.caches.*.refresh-after");
-		assertThat(names).hasSize(26);
+		assertThat(names).hasSize(27);
 	}
 
 	@Test
