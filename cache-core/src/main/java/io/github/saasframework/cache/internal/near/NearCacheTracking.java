@@ -347,9 +347,8 @@ abstract class NearCacheTracking implements AutoCloseable {
 		Node(StatefulRedisConnection<byte[], byte[]> connection, String name) {
 			this.connection = connection;
 			this.name = name;
-			// the cache's timeout when it is the shorter (nothing set one for the
-			// client):
-			// a tracking connection that stopped answering is found within it, and the
+			// the cache's timeout when it is the shorter (nothing set the client's): a
+			// tracking connection that stopped answering is found within it, and the
 			// memory emptied, not a minute later
 			if (NearCacheTracking.this.timeout.compareTo(connection.getTimeout()) < 0) {
 				connection.setTimeout(NearCacheTracking.this.timeout);

@@ -427,8 +427,7 @@ public final class RedisDoor implements AutoCloseable {
 	 * The future of a command for a caller that must not wait longer than the command
 	 * timeout: as it is when the client times commands out itself at that timeout (Spring
 	 * Data's default client options), else with the timeout added (no client timeouts, or
-	 * the cache's is the shorter; on this 2-core host a timer of Lettuce's own hashed
-	 * wheel instead was not measurably faster in the {@code @Cacheable} Mono benchmark).
+	 * the cache's is the shorter).
 	 * @param <T> the reply type
 	 * @param future the command's future
 	 * @return a future that completes within about the command timeout
