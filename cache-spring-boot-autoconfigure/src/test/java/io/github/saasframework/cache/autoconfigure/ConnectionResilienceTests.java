@@ -199,6 +199,18 @@ class ConnectionResilienceTests {
 	}
 
 	@Test
+	void zeroKeepsTheConnectionsTimeout_evenLettucesMinute() {
+		RedisCacheProperties properties = new RedisCacheProperties();
+		LettuceConnectionFactory lettuceDefault = new LettuceConnectionFactory();
+		assertThat(lettuceDefault.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(CacheSettings.commandTimeout(properties, lettuceDefault, false)).isEqualTo(Duration.ofSeconds(1));
+		// spring.data.redis.timeout=60s, set on purpose
+		assertThat(CacheSettings.commandTimeout(properties, lettuceDefault, true)).isZero();
+		properties.setCommandTimeout(Duration.ZERO);
+		assertThat(CacheSettings.commandTimeout(properties, lettuceDefault, false)).isZero();
+	}
+
+	@Test
 	void aNegativeCommandTimeoutStopsTheStartNamingTheProperty() {
 		runnerWithout(Duration.ZERO).withPropertyValues("app.cache.command-timeout=-1s").run((context) -> {
 			assertThat(context).hasFailed();
