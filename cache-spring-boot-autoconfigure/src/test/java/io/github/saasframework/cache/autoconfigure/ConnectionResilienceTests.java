@@ -160,7 +160,7 @@ class ConnectionResilienceTests {
 	 * calls keep the connection's timeout.
 	 */
 	@Test
-	void withoutAnyTimeoutSetTheCacheWaitsOneSecondForAStalledRedisNotLettucesMinute() throws Exception {
+	void withoutAnyTimeoutSetTheCacheWaitsOneSecondForAStalledOrStoppedRedisNotLettucesMinute() throws Exception {
 		runnerWithout(Duration.ZERO).run((context) -> {
 			LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
 			assertThat(factory.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofSeconds(60));
@@ -182,6 +182,12 @@ class ConnectionResilienceTests {
 				signal("CONT");
 			}
 			assertThat(cache.get("k", String.class)).contains("v");
+			// down (the process gone, Lettuce reconnecting and queueing): the same bound
+			this.server.stop();
+			assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(() -> cache.get("k", String.class))
+				.withStackTraceContaining("after 1 second(s)");
+			assertThat(cache.remember("other", Duration.ofMinutes(1), String.class, () -> "loaded"))
+				.isEqualTo("loaded");
 		});
 	}
 
